@@ -1,0 +1,54 @@
+import { AppError, taskRequestSchema, taskStatusSchema } from '@agent-bot/contracts';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { GatewayDeps } from '../../../deps.js';
+import { requireAdmin } from '../../../plugins/admin-auth.js';
+import { createTask } from '../../../use-cases/create-task.js';
+import { serializeTask, serializeTaskEvent } from './serialize-task.js';
+
+const createBody = taskRequestSchema
+  .omit({ source: true, deliveryId: true })
+  .extend({ kind: taskRequestSchema.shape.kind.default('answer'), priority: taskRequestSchema.shape.priority.default('P2') });
+
+const listQuery = z.object({
+  status: taskStatusSchema.optional(),
+  repo: z.string().optional(),
+  bot: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  before: z.string().optional(),
+});
+
+export async function taskRoutes(app: FastifyInstance, deps: GatewayDeps) {
+  app.addHook('preHandler', requireAdmin(deps.adminToken));
+
+  app.post('/', async (request, reply) => {
+    const body = createBody.parse(request.body ?? {});
+    const { task, enqueued } = await createTask(deps, { ...body, source: 'api' });
+    return reply.status(202).send({ task: serializeTask(task), enqueued });
+  });
+
+  app.get('/', async (request) => {
+    const query = listQuery.parse(request.query);
+    const tasks = await deps.tasks.list({
+      status: query.status,
+      repo: query.repo,
+      botId: query.bot,
+      limit: query.limit,
+      before: query.before,
+    });
+    return { tasks: tasks.map(serializeTask) };
+  });
+
+  app.get<{ Params: { id: string } }>('/:id', async (request) => {
+    const task = await deps.tasks.get(request.params.id);
+    if (!task) throw new AppError('TASK_NOT_FOUND', `task ${request.params.id} not found`, { expected: true });
+    return { task: serializeTask(task) };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { after?: string } }>('/:id/events', async (request) => {
+    const task = await deps.tasks.get(request.params.id);
+    if (!task) throw new AppError('TASK_NOT_FOUND', `task ${request.params.id} not found`, { expected: true });
+    const events = await deps.taskEvents.list(task.id, { afterId: request.query.after });
+    return { events: events.map(serializeTaskEvent) };
+  });
+}

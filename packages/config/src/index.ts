@@ -1,0 +1,6 @@
+export { loadConfig, ConfigError, SECRET_NAMES, type AppConfig } from './load-config.js';
+export { decodeKey, type EncryptionKeyEntry, type SecurityConfig } from './schemas/security.js';
+export type { ServerConfig } from './schemas/server.js';
+export type { DatabaseConfig } from './schemas/database.js';
+export type { RedisConfig } from './schemas/redis.js';
+export type { WorkerConfig } from './schemas/worker.js';

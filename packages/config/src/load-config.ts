@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { AppError } from '@agent-bot/contracts';
+import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
+import { redisEnv, toRedisConfig } from './schemas/redis.js';
+import { securityEnv, toSecurityConfig } from './schemas/security.js';
+import { serverEnv, toServerConfig } from './schemas/server.js';
+import { toWorkerConfig, workerEnv } from './schemas/worker.js';
+import { resolveSecretFiles } from './secret-files.js';
+
+/** Variables that hold secrets: each also accepts NAME_FILE, and none is ever logged. */
+export const SECRET_NAMES = [
+  'ADMIN_TOKEN',
+  'ENCRYPTION_KEY',
+  'ENCRYPTION_KEYS',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'GITHUB_PRIVATE_KEY',
+  'GITHUB_WEBHOOK_SECRET',
+  'GITHUB_CLIENT_SECRET',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SENTRY_CLIENT_SECRET',
+  'JIRA_WEBHOOK_SECRET',
+  'ANTHROPIC_API_KEY',
+] as const;
+
+const envSchema = z
+  .object({
+    ...serverEnv.shape,
+    ...databaseEnv.shape,
+    ...redisEnv.shape,
+    ...securityEnv.shape,
+    ...workerEnv.shape,
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      for (const name of ['ADMIN_TOKEN', 'ENCRYPTION_KEY'] as const) {
+        if (env[name] === undefined) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+        }
+      }
+    }
+    if (env.PORT === env.WORKER_PORT) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_PORT'], message: 'must differ from PORT' });
+    }
+  });
+
+export type AppConfig = ReturnType<typeof toAppConfig>;
+
+function toAppConfig(env: z.output<typeof envSchema>) {
+  return {
+    server: toServerConfig(env),
+    database: toDatabaseConfig(env),
+    redis: toRedisConfig(env),
+    security: toSecurityConfig(env),
+    worker: toWorkerConfig(env),
+  };
+}
+
+export class ConfigError extends AppError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super('CONFIG_INVALID', `Invalid configuration:\n${problems.map((p) => `  ✖ ${p}`).join('\n')}`, {
+      expected: true,
+    });
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Parses the whole configuration once. Every problem is reported at once, each with the name of
+ * its variable, so an operator fixes them in one pass.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const { env: resolved, problems: fileProblems } = resolveSecretFiles(env, SECRET_NAMES);
+  const problems = fileProblems.map((p) => `${p.name}: ${p.message}`);
+  const parsed = envSchema.safeParse(resolved);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || '(root)';
+      // Never echo a secret's value back: zod messages here do not include input values.
+      problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return toAppConfig(parsed.data);
+}

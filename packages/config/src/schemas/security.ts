@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { optionalSecret } from '../env-types.js';
+
+/** Decodes a 32-byte key written as 64 hex characters or base64; undefined when it is neither. */
+export function decodeKey(value: string): Buffer | undefined {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
+    const decoded = Buffer.from(trimmed, 'base64');
+    if (decoded.length === 32) return decoded;
+  }
+  return undefined;
+}
+
+const encryptionKey = optionalSecret.refine((value) => value === undefined || decodeKey(value) !== undefined, {
+  message: 'must be 32 bytes written as 64 hex characters or base64 (generate one: openssl rand -base64 32)',
+});
+
+export const securityEnv = z.object({
+  /** Bearer token for operator APIs and the dashboard's admin sign-in. At least 24 characters. */
+  ADMIN_TOKEN: optionalSecret.refine((value) => value === undefined || value.length >= 24, {
+    message: 'must be at least 24 characters (generate one: openssl rand -hex 24)',
+  }),
+  /** AES-256-GCM key for secrets at rest (32 bytes, base64 or hex). New values are written with it. */
+  ENCRYPTION_KEY: encryptionKey,
+  /** Older keys still accepted for reading during rotation: `id1:key1,id2:key2`. */
+  ENCRYPTION_KEYS: optionalSecret,
+});
+
+export interface EncryptionKeyEntry {
+  id: string;
+  key: Buffer;
+}
+
+export function toSecurityConfig(env: z.output<typeof securityEnv>) {
+  const current = env.ENCRYPTION_KEY === undefined ? undefined : decodeKey(env.ENCRYPTION_KEY);
+  const previous: EncryptionKeyEntry[] = [];
+  for (const entry of (env.ENCRYPTION_KEYS ?? '').split(',').filter((part) => part.trim() !== '')) {
+    const [id, value] = entry.split(':', 2) as [string, string | undefined];
+    const key = value === undefined ? undefined : decodeKey(value);
+    if (key) previous.push({ id: id.trim(), key });
+  }
+  return { adminToken: env.ADMIN_TOKEN, encryptionKey: current, previousEncryptionKeys: previous };
+}
+export type SecurityConfig = ReturnType<typeof toSecurityConfig>;

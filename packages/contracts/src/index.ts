@@ -1,0 +1,55 @@
+export { PRIORITIES, prioritySchema, DEFAULT_PRIORITY, type Priority } from './priority.js';
+export {
+  TASK_STATUSES,
+  taskStatusSchema,
+  TASK_KINDS,
+  taskKindSchema,
+  PROVIDERS,
+  providerSchema,
+  RUNNERS,
+  runnerSchema,
+  repoFullNameSchema,
+  taskRequestSchema,
+  type TaskStatus,
+  type TaskKind,
+  type Provider,
+  type RunnerName,
+  type TaskRequest,
+  type ParsedTaskRequest,
+  type Task,
+  type TaskEvent,
+  type TaskUsage,
+  type TaskResultLinks,
+} from './task.js';
+export {
+  jobCatalog,
+  JOB_NAMES,
+  isJobName,
+  parseJobPayload,
+  type JobDefinition,
+  type JobCatalog,
+  type JobName,
+  type JobPayload,
+} from './job-catalog.js';
+export { liveChannels, type LiveEvent, type LiveEventKind } from './live-event.js';
+export { AppError, PermanentJobError, ERROR_CODES, errorCodeOf, type ErrorCode } from './errors.js';
+export type {
+  JobQueue,
+  JobConsumer,
+  JobContext,
+  JobHandler,
+  JobHandlers,
+  EnqueueOptions,
+  EnqueueResult,
+  QueueDepth,
+  QueueState,
+} from './ports/job-queue.port.js';
+export type { EventBus, Unsubscribe } from './ports/event-bus.port.js';
+export type {
+  TaskRepository,
+  TaskEventRepository,
+  TaskListFilter,
+  NewTaskEvent,
+} from './ports/task-repository.port.js';
+export type { AgentRunner, AgentRunInput, AgentEvent } from './ports/agent-runner.port.js';
+export type { WorkerInfo, WorkerRegistry } from './ports/worker-registry.port.js';

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Every job the system runs, with its payload schema and retry policy. Both the enqueuer and the
+ * processor validate against the same entry, so a payload can never drift between them.
+ */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  payload: S;
+  /** Total tries including the first. */
+  attempts: number;
+  backoff: { type: 'exponential' | 'fixed'; delayMs: number };
+  /** Upper bound on one try; the processor aborts its work at this point. */
+  timeoutMs: number;
+}
+
+export const jobCatalog = {
+  'task.run': {
+    payload: z.object({ taskId: z.uuid() }),
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 10_000 },
+    timeoutMs: 60 * 60 * 1000,
+  },
+} as const satisfies Record<string, JobDefinition>;
+
+export type JobCatalog = typeof jobCatalog;
+export type JobName = keyof JobCatalog;
+export type JobPayload<N extends JobName> = z.infer<JobCatalog[N]['payload']>;
+export const JOB_NAMES = Object.keys(jobCatalog) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobCatalog, name);
+}
+
+/** Parses a payload for `name`, throwing a ZodError that names every bad field. */
+export function parseJobPayload<N extends JobName>(name: N, payload: unknown): JobPayload<N> {
+  return jobCatalog[name].payload.parse(payload) as JobPayload<N>;
+}

@@ -1,0 +1,31 @@
+import type { TaskUsage } from '../task.js';
+
+/** What a runner needs to do one task. The workspace is already prepared; the runner only edits it. */
+export interface AgentRunInput {
+  taskId: string;
+  prompt: string;
+  /** Working directory the agent may change; absent for chat tasks. */
+  workdir?: string;
+  model?: string;
+  systemPrompt?: string;
+  /** Hard limits; the runner stops itself (killing its process tree) past either. */
+  limits: { timeoutMs: number; maxCostUsd: number; maxTurns?: number };
+}
+
+/**
+ * One event stream type for every runner (Claude Code, Ollama, noop): the pipeline logs, streams
+ * and records them without knowing which runner produced them.
+ */
+export type AgentEvent =
+  | { kind: 'log'; message: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'token'; token: string }
+  | { kind: 'tool_call'; name: string; input: Record<string, unknown> }
+  | { kind: 'tool_result'; name: string; ok: boolean; summary: string }
+  | { kind: 'result'; ok: boolean; summary: string; usage: TaskUsage; sessionId?: string; errorCode?: string };
+
+export interface AgentRunner {
+  readonly name: string;
+  /** Yields events until a final `result`; aborting `signal` stops the agent and everything it started. */
+  run(input: AgentRunInput, signal: AbortSignal): AsyncIterable<AgentEvent>;
+}

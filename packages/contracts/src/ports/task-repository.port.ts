@@ -1,0 +1,35 @@
+import type { ParsedTaskRequest, Task, TaskEvent, TaskStatus, TaskUsage, TaskResultLinks } from '../task.js';
+
+export interface TaskListFilter {
+  status?: TaskStatus;
+  repo?: string;
+  botId?: string;
+  limit?: number;
+  /** Keyset pagination: tasks created before this one. */
+  before?: string;
+}
+
+export interface TaskRepository {
+  create(request: ParsedTaskRequest): Promise<Task>;
+  get(id: string): Promise<Task | null>;
+  list(filter?: TaskListFilter): Promise<Task[]>;
+  /** Moves a queued (or retried running) task to running and counts the attempt. Null if it is already final. */
+  markRunning(id: string, attempt: number): Promise<Task | null>;
+  markSucceeded(id: string, outcome: { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> }): Promise<Task>;
+  markFailed(id: string, failure: { code: string; message: string; usage?: TaskUsage }): Promise<Task>;
+  /** Back to queued after a retryable failure, keeping the error for visibility. */
+  markRetrying(id: string, failure: { code: string; message: string }): Promise<void>;
+  heartbeat(id: string): Promise<void>;
+}
+
+export interface NewTaskEvent {
+  kind: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface TaskEventRepository {
+  append(taskId: string, event: NewTaskEvent): Promise<TaskEvent>;
+  /** Events in order; `afterId` resumes a stream without gaps or repeats. */
+  list(taskId: string, options?: { afterId?: string; limit?: number }): Promise<TaskEvent[]>;
+}

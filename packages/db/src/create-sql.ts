@@ -1,0 +1,36 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+
+export interface CreateSqlOptions {
+  url: string;
+  poolSize?: number;
+  /** Seconds to wait for a connection; kept short so a down database fails health checks fast. */
+  connectTimeoutSeconds?: number;
+  applicationName?: string;
+}
+
+/** A postgres.js pool. Numeric and bigint columns are parsed to JS numbers (costs, token counts). */
+export function createSql(options: CreateSqlOptions): Sql {
+  return postgres(options.url, {
+    max: options.poolSize ?? 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    idle_timeout: 60,
+    max_lifetime: 60 * 30,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? 'agent-bot' },
+    types: {
+      bigint: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (value: string) => Number(value) },
+    },
+  });
+}
+
+/** Short, credential-free description of a database URL for messages. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

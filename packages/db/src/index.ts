@@ -1,0 +1,15 @@
+export { createSql, describeDatabaseUrl, type Sql, type CreateSqlOptions } from './create-sql.js';
+export { ensureDatabase } from './ensure-database.js';
+export {
+  migrate,
+  readMigrations,
+  expectedSchemaVersion,
+  currentSchemaVersion,
+  DEFAULT_MIGRATIONS_DIR,
+  type Migration,
+  type MigrateResult,
+} from './migrate.js';
+export { pingDatabase } from './ping.js';
+export { PostgresTaskRepository, isUuid } from './repositories/postgres-task-repository.js';
+export { PostgresTaskEventRepository } from './repositories/postgres-task-event-repository.js';
+export { assertDatabaseReachable } from './assert-reachable.js';

@@ -1,0 +1,121 @@
+import {
+  AppError,
+  type ParsedTaskRequest,
+  type Task,
+  type TaskListFilter,
+  type TaskRepository,
+  type TaskResultLinks,
+  type TaskUsage,
+} from '@agent-bot/contracts';
+import type { Sql } from '../create-sql.js';
+import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
+
+const NO_USAGE: TaskUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
+
+export class PostgresTaskRepository implements TaskRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async create(request: ParsedTaskRequest): Promise<Task> {
+    const [row] = await this.sql<TaskRow[]>`
+      insert into tasks (kind, priority, source, title, prompt, repo, installation_id, requested_by,
+                         runner, model, bot_id, delivery_id, context)
+      values (${request.kind}, ${priorityToNumber(request.priority)}, ${request.source}, ${request.title ?? null},
+              ${request.prompt}, ${request.repo ?? null}, ${request.installationId ?? null},
+              ${request.requestedBy ?? null}, ${request.runner ?? null}, ${request.model ?? null},
+              ${request.botId ?? null}, ${request.deliveryId ?? null}, ${this.sql.json(request.context as never)})
+      returning *`;
+    return toTask(row as TaskRow);
+  }
+
+  async get(id: string): Promise<Task | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await this.sql<TaskRow[]>`select * from tasks where id = ${id}`;
+    return row ? toTask(row) : null;
+  }
+
+  async list(filter: TaskListFilter = {}): Promise<Task[]> {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    const sql = this.sql;
+    const rows = await sql<TaskRow[]>`
+      select * from tasks
+      where true
+        ${filter.status ? sql`and status = ${filter.status}` : sql``}
+        ${filter.repo ? sql`and repo = ${filter.repo}` : sql``}
+        ${filter.botId ? sql`and bot_id = ${filter.botId}` : sql``}
+        ${
+          filter.before && isUuid(filter.before)
+            ? sql`and (created_at, id) < (select created_at, id from tasks where id = ${filter.before})`
+            : sql``
+        }
+      order by created_at desc, id desc
+      limit ${limit}`;
+    return rows.map(toTask);
+  }
+
+  async markRunning(id: string, attempt: number): Promise<Task | null> {
+    const [row] = await this.sql<TaskRow[]>`
+      update tasks
+      set status = 'running', attempts = greatest(attempts, ${attempt}),
+          started_at = coalesce(started_at, now()), heartbeat_at = now(),
+          error_code = null, error_message = null
+      where id = ${id} and status in ('queued', 'running')
+      returning *`;
+    return row ? toTask(row) : null;
+  }
+
+  async markSucceeded(
+    id: string,
+    outcome: { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
+  ): Promise<Task> {
+    const usage = outcome.usage ?? NO_USAGE;
+    return this.finish(
+      id,
+      this.sql`
+      update tasks
+      set status = 'succeeded', finished_at = now(),
+          duration_ms = (extract(epoch from (now() - started_at)) * 1000)::int,
+          input_tokens = ${usage.inputTokens}, output_tokens = ${usage.outputTokens}, cost_usd = ${usage.costUsd},
+          result = result || ${this.sql.json((outcome.result ?? {}) as never)}
+      where id = ${id}
+      returning *`,
+    );
+  }
+
+  async markFailed(id: string, failure: { code: string; message: string; usage?: TaskUsage }): Promise<Task> {
+    const usage = failure.usage ?? NO_USAGE;
+    return this.finish(
+      id,
+      this.sql`
+      update tasks
+      set status = 'failed', finished_at = now(),
+          duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int,
+          input_tokens = greatest(input_tokens, ${usage.inputTokens}),
+          output_tokens = greatest(output_tokens, ${usage.outputTokens}),
+          cost_usd = greatest(cost_usd, ${usage.costUsd}),
+          error_code = ${failure.code}, error_message = ${failure.message}
+      where id = ${id}
+      returning *`,
+    );
+  }
+
+  async markRetrying(id: string, failure: { code: string; message: string }): Promise<void> {
+    await this.sql`
+      update tasks set status = 'queued', error_code = ${failure.code}, error_message = ${failure.message}
+      where id = ${id} and status = 'running'`;
+  }
+
+  async heartbeat(id: string): Promise<void> {
+    await this.sql`update tasks set heartbeat_at = now() where id = ${id} and status = 'running'`;
+  }
+
+  private async finish(id: string, query: Promise<TaskRow[]>): Promise<Task> {
+    const [row] = await query;
+    if (!row) throw new AppError('TASK_NOT_FOUND', `task ${id} not found`, { expected: true });
+    return toTask(row);
+  }
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}

@@ -1,0 +1,76 @@
+import {
+  type EnqueueOptions,
+  type EnqueueResult,
+  type JobName,
+  type JobPayload,
+  type JobQueue,
+  type QueueDepth,
+  type QueueState,
+  jobCatalog,
+  parseJobPayload,
+} from '@agent-bot/contracts';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { toBullPriority } from './priorities.js';
+
+export const DEFAULT_QUEUE_NAME = 'agent-bot';
+const DEPTH_STATES: QueueState[] = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'];
+
+export interface BullMqJobQueueOptions {
+  /** A producer connection (see createRedis): commands fail fast while Redis is down. */
+  connection: Redis;
+  prefix: string;
+  queueName?: string;
+  /** Finished jobs are kept this long for inspection, then removed (the task row is the record). */
+  keepCompletedSeconds?: number;
+  keepFailedSeconds?: number;
+}
+
+export class BullMqJobQueue implements JobQueue {
+  private readonly queue: Queue;
+  private readonly connection: Redis;
+  private readonly keepCompletedSeconds: number;
+  private readonly keepFailedSeconds: number;
+
+  constructor(options: BullMqJobQueueOptions) {
+    this.connection = options.connection;
+    this.queue = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, {
+      connection: options.connection,
+      prefix: options.prefix,
+      skipWaitingForReady: true,
+    });
+    this.queue.on('error', () => {});
+    this.keepCompletedSeconds = options.keepCompletedSeconds ?? 24 * 3600;
+    this.keepFailedSeconds = options.keepFailedSeconds ?? 7 * 24 * 3600;
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions): Promise<EnqueueResult> {
+    const definition = jobCatalog[name];
+    const data = parseJobPayload(name, payload);
+    // BullMQ ignores a reused id only while the old job exists; the caller keeps permanent dedupe.
+    if (await this.queue.getJob(options.jobId)) return { jobId: options.jobId, deduplicated: true };
+    await this.queue.add(name, data, {
+      jobId: options.jobId,
+      priority: toBullPriority(options.priority),
+      attempts: definition.attempts,
+      backoff: { type: definition.backoff.type, delay: definition.backoff.delayMs },
+      delay: options.delayMs,
+      removeOnComplete: { age: this.keepCompletedSeconds },
+      removeOnFail: { age: this.keepFailedSeconds },
+    });
+    return { jobId: options.jobId, deduplicated: false };
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const counts = await this.queue.getJobCounts(...DEPTH_STATES);
+    return Object.fromEntries(DEPTH_STATES.map((state) => [state, counts[state] ?? 0])) as QueueDepth;
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
