@@ -53,3 +53,11 @@ export type {
 } from './ports/task-repository.port.js';
 export type { AgentRunner, AgentRunInput, AgentEvent } from './ports/agent-runner.port.js';
 export type { WorkerInfo, WorkerRegistry } from './ports/worker-registry.port.js';
+export type {
+  RepoPermission,
+  RepositoryPermissions,
+  InstallationToken,
+  InstallationTokens,
+  IssueThreadRef,
+  GitHubResults,
+} from './ports/github.port.js';
