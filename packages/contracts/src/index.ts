@@ -61,3 +61,4 @@ export type {
   IssueThreadRef,
   GitHubResults,
 } from './ports/github.port.js';
+export type { Principal, SessionStore } from './ports/session-store.port.js';

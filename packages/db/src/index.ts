@@ -13,3 +13,4 @@ export { pingDatabase } from './ping.js';
 export { PostgresTaskRepository, isUuid } from './repositories/postgres-task-repository.js';
 export { PostgresTaskEventRepository } from './repositories/postgres-task-event-repository.js';
 export { assertDatabaseReachable } from './assert-reachable.js';
+export { PostgresSessionStore } from './repositories/postgres-session-store.js';

@@ -25,6 +25,12 @@ export const securityEnv = z.object({
   ENCRYPTION_KEY: encryptionKey,
   /** Older keys still accepted for reading during rotation: `id1:key1,id2:key2`. */
   ENCRYPTION_KEYS: optionalSecret,
+  /** How long a dashboard sign-in lasts. */
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
 });
 
 export interface EncryptionKeyEntry {
@@ -40,6 +46,11 @@ export function toSecurityConfig(env: z.output<typeof securityEnv>) {
     const key = value === undefined ? undefined : decodeKey(value);
     if (key) previous.push({ id: id.trim(), key });
   }
-  return { adminToken: env.ADMIN_TOKEN, encryptionKey: current, previousEncryptionKeys: previous };
+  return {
+    adminToken: env.ADMIN_TOKEN,
+    encryptionKey: current,
+    previousEncryptionKeys: previous,
+    sessionTtlMs: env.SESSION_TTL_HOURS * 3600 * 1000,
+  };
 }
 export type SecurityConfig = ReturnType<typeof toSecurityConfig>;
