@@ -1,0 +1,54 @@
+import type { CliIo } from '../cli-io.js';
+import { formatTable } from '../format-table.js';
+import type { GatewayClient } from '../gateway-client.js';
+
+interface DeliveryView {
+  id: string;
+  provider: string;
+  event: string;
+  action: string | null;
+  status: string;
+  reason: string | null;
+  task_id: string | null;
+  received_at: string;
+}
+
+export async function listDeliveries(
+  client: GatewayClient,
+  io: CliIo,
+  options: { status?: string; provider?: string; limit?: string; json?: boolean },
+) {
+  const query = new URLSearchParams();
+  if (options.status) query.set('status', options.status);
+  if (options.provider) query.set('provider', options.provider);
+  query.set('limit', options.limit ?? '20');
+  const { deliveries } = await client.request<{ deliveries: DeliveryView[] }>('GET', `/api/deliveries?${query}`);
+  if (options.json) return io.stdout(`${JSON.stringify(deliveries, null, 2)}\n`);
+  if (deliveries.length === 0) return io.stdout('no deliveries\n');
+  io.stdout(
+    `${formatTable(
+      ['ID', 'PROVIDER', 'EVENT', 'STATUS', 'REASON', 'TASK', 'RECEIVED'],
+      deliveries.map((d) => [
+        d.id,
+        d.provider,
+        d.action ? `${d.event}.${d.action}` : d.event,
+        d.status,
+        d.reason,
+        d.task_id,
+        d.received_at,
+      ]),
+    )}\n`,
+  );
+}
+
+export async function replayDelivery(client: GatewayClient, io: CliIo, id: string) {
+  const result = await client.request<{ delivery?: DeliveryView; task?: { id: string } | null }>(
+    'POST',
+    `/api/deliveries/${encodeURIComponent(id)}/replay`,
+  );
+  const delivery = result.delivery;
+  io.stdout(
+    `replayed ${id}: ${delivery ? `${delivery.status}${delivery.reason ? ` (${delivery.reason})` : ''}` : 'done'}` +
+      `${result.task ? `, task ${result.task.id}` : ''}\n`,
+  );
+}

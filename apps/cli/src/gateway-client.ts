@@ -1,0 +1,42 @@
+import { CliError } from './cli-io.js';
+
+/** Talks to the gateway's REST API with the admin token, turning failures into messages that name the fix. */
+export class GatewayClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly adminToken: string | undefined,
+  ) {}
+
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    if (!this.adminToken) {
+      throw new CliError('ADMIN_TOKEN is not set: export it or run from the directory holding the .env that npm start wrote');
+    }
+    const url = `${this.baseUrl}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.adminToken}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      throw new CliError(
+        `cannot reach the gateway at ${this.baseUrl} (${(error as Error).message}): is it running (npm start)? ` +
+          'Point the CLI at it with --url or PUBLIC_URL.',
+      );
+    }
+    const text = await response.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (response.status === 401)
+      throw new CliError('the gateway refused the admin token: use the ADMIN_TOKEN the gateway runs with');
+    if (!response.ok) {
+      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new CliError(`${method} ${path} failed: ${response.status} ${error?.code ?? ''} ${error?.message ?? text}`.trim());
+    }
+    return json as T;
+  }
+}

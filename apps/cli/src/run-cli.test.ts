@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
+import {
+  TEST_REDIS_URL,
+  type TestDatabase,
+  createTestDatabase,
+  freePort,
+  spawnApp,
+  uniqueRedisPrefix,
+  waitForHttp,
+} from '@agent-bot/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+function capture(env: Record<string, string | undefined>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), env },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+describe('agent-bot CLI', () => {
+  let migrated: TestDatabase;
+  let empty: TestDatabase;
+  let closedPort: number;
+  beforeAll(async () => {
+    [migrated, empty] = await Promise.all([createTestDatabase(), createTestDatabase({ migrate: false })]);
+    closedPort = await freePort();
+  });
+  afterAll(async () => {
+    await Promise.all([migrated.drop(), empty.drop()]);
+  });
+
+  it('doctor passes on a migrated database and a noeviction Redis, warning that the gateway is down', async () => {
+    const run = capture({ DATABASE_URL: migrated.url, REDIS_URL: TEST_REDIS_URL, PUBLIC_URL: `http://127.0.0.1:${closedPort}` });
+    const code = await runCli(['doctor'], run.io);
+    expect(run.out()).toContain('✓ PostgreSQL reachable');
+    expect(run.out()).toContain('✓ Redis maxmemory-policy is noeviction');
+    expect(run.out()).toMatch(/! gateway not reachable at http:\/\/127\.0\.0\.1:\d+/);
+    expect(code).toBe(0);
+  });
+
+  it('doctor fails on an unmigrated database and names the fix', async () => {
+    const run = capture({ DATABASE_URL: empty.url, REDIS_URL: TEST_REDIS_URL, PUBLIC_URL: `http://127.0.0.1:${closedPort}` });
+    expect(await runCli(['doctor'], run.io)).toBe(1);
+    expect(run.out()).toMatch(/✗ schema at version 0, this build needs \d+ — fix: npm run migrate/);
+  });
+
+  it('doctor reports an unreachable Redis with its address and lists every bad variable', async () => {
+    const unreachable = capture({ DATABASE_URL: migrated.url, REDIS_URL: `redis://127.0.0.1:${closedPort}` });
+    expect(await runCli(['doctor'], unreachable.io)).toBe(1);
+    expect(unreachable.out()).toContain(`Redis is not reachable at 127.0.0.1:${closedPort}`);
+
+    const bad = capture({ REDIS_URL: 'nonsense', PORT: 'abc' });
+    expect(await runCli(['doctor'], bad.io)).toBe(1);
+    expect(bad.out()).toContain('config REDIS_URL');
+    expect(bad.out()).toContain('config PORT');
+  });
+
+  it('explains usage errors and missing credentials instead of failing obscurely', async () => {
+    const unknown = capture({});
+    expect(await runCli(['frobnicate'], unknown.io)).toBe(2);
+    expect(unknown.err()).toContain('unknown command "frobnicate"');
+
+    const noToken = capture({ PUBLIC_URL: `http://127.0.0.1:${closedPort}` });
+    expect(await runCli(['tasks'], noToken.io)).toBe(1);
+    expect(noToken.err()).toContain('ADMIN_TOKEN is not set');
+
+    const down = capture({ PUBLIC_URL: `http://127.0.0.1:${closedPort}`, ADMIN_TOKEN: 'a'.repeat(32) });
+    expect(await runCli(['tasks'], down.io)).toBe(1);
+    expect(down.err()).toContain(`cannot reach the gateway at http://127.0.0.1:${closedPort}`);
+  });
+
+  it('lists tasks and shows one with its events through a running gateway', async () => {
+    const port = await freePort();
+    const adminToken = randomBytes(16).toString('hex');
+    const gateway = spawnApp('gateway', {
+      PORT: String(port),
+      WORKER_PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      DATABASE_URL: migrated.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: uniqueRedisPrefix('cli'),
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/health/live`, gateway);
+      const tasks = new PostgresTaskRepository(migrated.sql);
+      const task = await tasks.create({
+        kind: 'fix',
+        priority: 'P1',
+        source: 'api',
+        prompt: 'fix it',
+        repo: 'octo/repo',
+        context: {},
+      });
+      await new PostgresTaskEventRepository(migrated.sql).append(task.id, { kind: 'started', message: 'attempt 1 started' });
+      const env = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: adminToken };
+
+      const list = capture(env);
+      expect(await runCli(['tasks', '--repo', 'octo/repo'], list.io)).toBe(0);
+      expect(list.out()).toMatch(new RegExp(`${task.id}\\s+queued\\s+fix\\s+P1\\s+octo/repo`));
+
+      const show = capture(env);
+      expect(await runCli(['task', task.id], show.io)).toBe(0);
+      expect(show.out()).toContain('attempt 1 started');
+
+      const missing = capture(env);
+      expect(await runCli(['task', '00000000-0000-0000-0000-000000000000'], missing.io)).toBe(1);
+      expect(missing.err()).toContain('TASK_NOT_FOUND');
+
+      const wrongToken = capture({ ...env, ADMIN_TOKEN: 'b'.repeat(32) });
+      expect(await runCli(['tasks'], wrongToken.io)).toBe(1);
+      expect(wrongToken.err()).toContain('refused the admin token');
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
