@@ -10,6 +10,7 @@ import {
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DEFAULT_QUEUE_NAME } from './bullmq-job-queue.js';
+import type { JobDefinitions } from './job-definitions.js';
 
 export interface BullMqJobConsumerOptions {
   /** A consumer connection (maxRetriesPerRequest null). BullMQ duplicates it for blocking reads. */
@@ -21,6 +22,8 @@ export interface BullMqJobConsumerOptions {
   /** A job whose lock is not renewed for this long is considered stalled and handed to another worker. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Payload schemas and timeouts; the contracts' job catalog unless given (must match the producer's). */
+  definitions?: JobDefinitions;
   /** Called for failures worth logging; the consumer itself never logs. */
   onError?: (error: Error, jobId?: string) => void;
 }
@@ -71,7 +74,7 @@ export class BullMqJobConsumer implements JobConsumer {
   private async process(job: Job, bullSignal?: AbortSignal): Promise<void> {
     const name = job.name;
     if (!isJobName(name)) throw new UnrecoverableError(`unknown job name "${name}"`);
-    const definition = jobCatalog[name];
+    const definition = (this.options.definitions ?? jobCatalog)[name];
     const parsed = definition.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${name}: ${parsed.error.message}`);
 
