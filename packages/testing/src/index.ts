@@ -4,3 +4,4 @@ export { waitFor } from './wait-for.js';
 export { freePort } from './free-port.js';
 export { startRedisServer, type RedisServer } from './redis-server.js';
 export { startPostgresServer, type PostgresServer } from './postgres-server.js';
+export { spawnSource, type SourceProcess } from './spawn-source.js';
