@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
 import { gatewayHealthChecks } from './health-checks.js';
-import { registerQueueDepthGauge } from './queue-metrics.js';
+import { registerDeploymentMetrics } from './deployment-metrics.js';
 import { createReadinessProbe } from './readiness.js';
 
 const ADMIN = 'test-admin-token-0123456789abcdef';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   queue = new BullMqJobQueue({ connection: redis, prefix });
   workers = new RedisWorkerRegistry({ redis, prefix });
   const metrics = createMetrics({ defaultLabels: { service: 'gateway' } });
-  registerQueueDepthGauge(metrics, queue);
+  registerDeploymentMetrics(metrics, queue, workers);
   app = await buildApp({
     logger: createLogger({ name: 'gateway', level: 'silent' }),
     metrics,
@@ -222,6 +222,7 @@ describe('health and metrics', () => {
       expect(text).toMatch(new RegExp(`^agentbot_queue_jobs\\{state="${state}",service="gateway"\\} \\d+`, 'm'));
     }
     expect(text).toMatch(/^agentbot_queue_jobs\{state="prioritized",service="gateway"\} [1-9]/m);
+    expect(text).toMatch(/^agentbot_workers_alive\{service="gateway"\} 0/m);
     expect(text).toContain('process_resident_memory_bytes');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
   });

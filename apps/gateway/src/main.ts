@@ -14,7 +14,7 @@ import { BullMqJobQueue, RedisWorkerRegistry, assertNoEviction, assertRedisReach
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { gatewayHealthChecks } from './health-checks.js';
-import { registerQueueDepthGauge } from './queue-metrics.js';
+import { registerDeploymentMetrics } from './deployment-metrics.js';
 import { createReadinessProbe } from './readiness.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics({ defaultLabels: { service: 'gateway' } });
   const queue = new BullMqJobQueue({ connection: redis, prefix: config.redis.prefix });
   const workers = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
-  registerQueueDepthGauge(metrics, queue);
+  registerDeploymentMetrics(metrics, queue, workers);
 
   const app = await buildApp({
     logger,

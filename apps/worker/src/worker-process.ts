@@ -58,6 +58,10 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
     onError: (error, jobId) => logger.error({ err: error, jobId }, 'queue error'),
+    onStalled: (jobId) => {
+      metrics.jobsStalledTotal.inc();
+      logger.warn({ jobId }, 'job stalled (its worker died or hung); handed to another worker');
+    },
     handlers: {
       'task.run': createTaskRunProcessor({
         tasks,

@@ -24,6 +24,8 @@ export interface BullMqJobConsumerOptions {
   stalledIntervalMs?: number;
   /** Payload schemas and timeouts; the contracts' job catalog unless given (must match the producer's). */
   definitions?: JobDefinitions;
+  /** Called when this consumer's stalled-job check hands a dead or hung worker's job back to the queue. */
+  onStalled?: (jobId: string) => void;
   /** Called for failures worth logging; the consumer itself never logs. */
   onError?: (error: Error, jobId?: string) => void;
 }
@@ -62,6 +64,7 @@ export class BullMqJobConsumer implements JobConsumer {
       maxStalledCount: 1,
     });
     this.worker.on('error', (error) => options.onError?.(error));
+    this.worker.on('stalled', (jobId) => options.onStalled?.(jobId));
   }
 
   activeCount(): number {

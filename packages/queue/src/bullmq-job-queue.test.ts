@@ -125,12 +125,14 @@ describe('BullMQ adapter', () => {
     await new Promise((resolve) => child.once('exit', resolve));
 
     const runs: Array<{ taskId: string; attempt: number }> = [];
+    const stalled: string[] = [];
     const rescuer = new BullMqJobConsumer({
       connection: connect('consumer'),
       prefix,
       queueName,
       lockDurationMs: 1000,
       stalledIntervalMs: 500,
+      onStalled: (jobId) => stalled.push(jobId),
       handlers: {
         'task.run': async (payload, context) => {
           runs.push({ taskId: payload.taskId, attempt: context.attempt });
@@ -140,6 +142,7 @@ describe('BullMQ adapter', () => {
     closers.push(() => rescuer.close(1000));
     await waitFor('the stalled job to complete', async () => (await queue.depth()).completed === 1, { timeoutMs: 15_000 });
     expect(runs).toEqual([{ taskId, attempt: 1 }]);
+    expect(stalled).toEqual([taskId]);
     expect(await queue.depth()).toMatchObject({ waiting: 0, active: 0, failed: 0, completed: 1 });
   });
 });
