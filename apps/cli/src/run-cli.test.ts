@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
 import {
   TEST_REDIS_URL,
   type TestDatabase,
   createTestDatabase,
   freePort,
-  spawnApp,
+  spawnSource,
   uniqueRedisPrefix,
   waitForHttp,
 } from '@agent-bot/testing';
@@ -77,15 +78,17 @@ describe('agent-bot CLI', () => {
   it('lists tasks and shows one with its events through a running gateway', async () => {
     const port = await freePort();
     const adminToken = randomBytes(16).toString('hex');
-    const gateway = spawnApp('gateway', {
-      PORT: String(port),
-      WORKER_PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      DATABASE_URL: migrated.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: uniqueRedisPrefix('cli'),
-      ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'warn',
+    const gateway = spawnSource(fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url)), {
+      env: {
+        PORT: String(port),
+        WORKER_PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        DATABASE_URL: migrated.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: uniqueRedisPrefix('cli'),
+        ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: 'warn',
+      },
     });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/health/live`, gateway);
@@ -117,7 +120,8 @@ describe('agent-bot CLI', () => {
       expect(await runCli(['tasks'], wrongToken.io)).toBe(1);
       expect(wrongToken.err()).toContain('refused the admin token');
     } finally {
-      await gateway.stop();
+      gateway.child.kill('SIGTERM');
+      await gateway.exited;
     }
   });
 });

@@ -10,12 +10,13 @@ import {
   expectedSchemaVersion,
   pingDatabase,
 } from '@agent-bot/db';
-import { createHealthAggregator, createLogger, createMetrics, registerScrapeGauge } from '@agent-bot/observability';
+import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
 import { BullMqJobQueue, RedisWorkerRegistry, assertNoEviction, assertRedisReachable, createRedis } from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { deriveCookieSecret } from './cookie-secret.js';
 import { gatewayHealthChecks } from './health-checks.js';
+import { registerDeploymentMetrics } from './deployment-metrics.js';
 import { createReadinessProbe } from './readiness.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -33,12 +34,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics({ defaultLabels: { service: 'gateway' } });
   const queue = new BullMqJobQueue({ connection: redis, prefix: config.redis.prefix });
   const workers = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
-  registerScrapeGauge(metrics.registry, {
-    name: 'agentbot_queue_jobs',
-    help: 'Jobs in the task queue by state, read at scrape time.',
-    labelNames: ['state'],
-    read: async () => Object.entries(await queue.depth()).map(([state, value]) => ({ labels: { state }, value })),
-  });
+  registerDeploymentMetrics(metrics, queue, workers);
 
   const app = await buildApp({
     logger,

@@ -3,6 +3,7 @@ export { REDACT_PATHS, SENSITIVE_QUERY_PARAMS, redactUrl, redactTokens } from '.
 export {
   createMetrics,
   registerScrapeGauge,
+  registerDeploymentGauges,
   TASK_DURATION_BUCKETS,
   INGEST_DURATION_BUCKETS,
   type Metrics,

@@ -52,6 +52,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       labelNames: ['provider', 'event', 'outcome'] as const,
       registers,
     }),
+    jobsStalledTotal: new Counter({
+      name: 'agentbot_jobs_stalled_total',
+      help: 'Jobs found stalled (their worker died or hung) and handed to another worker.',
+      registers,
+    }),
     ingestDurationSeconds: new Histogram({
       name: 'agentbot_webhook_ingest_duration_seconds',
       help: 'Time from request to acknowledgement for a webhook delivery.',
@@ -88,5 +93,28 @@ export function registerScrapeGauge(
         // A dependency that is down yields no samples; /health reports why.
       }
     },
+  });
+}
+
+/**
+ * The gateway's view of the whole deployment, read at scrape time: queue depth by state
+ * (agentbot_queue_jobs) and workers with a recent heartbeat (agentbot_workers_alive). Alert rules
+ * in deploy/prometheus use both names.
+ */
+export function registerDeploymentGauges(
+  registry: Registry,
+  read: { queueDepth: () => Promise<Record<string, number>>; liveWorkers: () => Promise<number> },
+): void {
+  registerScrapeGauge(registry, {
+    name: 'agentbot_queue_jobs',
+    help: 'Jobs in the task queue by state, read at scrape time.',
+    labelNames: ['state'],
+    read: async () => Object.entries(await read.queueDepth()).map(([state, value]) => ({ labels: { state }, value })),
+  });
+  registerScrapeGauge(registry, {
+    name: 'agentbot_workers_alive',
+    help: 'Worker processes that sent a heartbeat recently, read at scrape time.',
+    labelNames: [],
+    read: async () => [{ labels: {}, value: await read.liveWorkers() }],
   });
 }

@@ -7,10 +7,10 @@ import {
   type QueueDepth,
   type QueueState,
   jobCatalog,
-  parseJobPayload,
 } from '@agent-bot/contracts';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { JobDefinitions } from './job-definitions.js';
 import { toBullPriority } from './priorities.js';
 
 export const DEFAULT_QUEUE_NAME = 'agent-bot';
@@ -24,6 +24,8 @@ export interface BullMqJobQueueOptions {
   /** Finished jobs are kept this long for inspection, then removed (the task row is the record). */
   keepCompletedSeconds?: number;
   keepFailedSeconds?: number;
+  /** Payload schemas and retry policies; the contracts' job catalog unless given. */
+  definitions?: JobDefinitions;
 }
 
 export class BullMqJobQueue implements JobQueue {
@@ -31,22 +33,27 @@ export class BullMqJobQueue implements JobQueue {
   private readonly connection: Redis;
   private readonly keepCompletedSeconds: number;
   private readonly keepFailedSeconds: number;
+  private readonly definitions: JobDefinitions;
 
   constructor(options: BullMqJobQueueOptions) {
     this.connection = options.connection;
     this.queue = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,
       prefix: options.prefix,
-      skipWaitingForReady: true,
+      // BullMQ's first command on a connection is INFO (version check). With skipWaitingForReady it
+      // is sent before the producer connection is ready, and a producer has no offline queue, so
+      // every later call rejected with "Stream isn't writeable". Waiting for ready costs nothing:
+      // main.ts checks that Redis answers before building the queue.
     });
     this.queue.on('error', () => {});
     this.keepCompletedSeconds = options.keepCompletedSeconds ?? 24 * 3600;
     this.keepFailedSeconds = options.keepFailedSeconds ?? 7 * 24 * 3600;
+    this.definitions = options.definitions ?? jobCatalog;
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions): Promise<EnqueueResult> {
-    const definition = jobCatalog[name];
-    const data = parseJobPayload(name, payload);
+    const definition = this.definitions[name];
+    const data = definition.payload.parse(payload);
     // BullMQ ignores a reused id only while the old job exists; the caller keeps permanent dedupe.
     if (await this.queue.getJob(options.jobId)) return { jobId: options.jobId, deduplicated: true };
     await this.queue.add(name, data, {

@@ -6,3 +6,4 @@ export { BullMqJobConsumer, type BullMqJobConsumerOptions } from './bullmq-job-c
 export { RedisEventBus, type RedisEventBusOptions } from './redis-event-bus.js';
 export { RedisWorkerRegistry } from './redis-worker-registry.js';
 export { assertRedisReachable } from './assert-reachable.js';
+export type { JobDefinitions } from './job-definitions.js';

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AgentEvent,
+  type AgentRunner,
+  type JobContext,
+  type LiveEvent,
+  liveChannels,
+  PermanentJobError,
+  taskRequestSchema,
+} from '@agent-bot/contracts';
+import { PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
+import { createLogger, createMetrics } from '@agent-bot/observability';
+import { assertRedisReachable, createRedis, RedisEventBus } from '@agent-bot/queue';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueRedisPrefix, waitFor } from '@agent-bot/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunnerResolver } from '../runners/resolve-runner.js';
+import { type RunTaskDeps, runTask } from './run-task.js';
+
+const publisher = createRedis(TEST_REDIS_URL, 'producer');
+const subscriber = createRedis(TEST_REDIS_URL, 'subscriber');
+const events = new RedisEventBus({ publisher, subscriber, prefix: uniqueRedisPrefix('runtask') });
+let db: TestDatabase;
+let tasks: PostgresTaskRepository;
+let taskEvents: PostgresTaskEventRepository;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  tasks = new PostgresTaskRepository(db.sql);
+  taskEvents = new PostgresTaskEventRepository(db.sql);
+  await assertRedisReachable(publisher, TEST_REDIS_URL);
+});
+afterAll(async () => {
+  await events.close();
+  publisher.disconnect();
+  await db.drop();
+});
+
+function scripted(name: string, script: (attempt: number) => AgentEvent[] | Error): AgentRunner & { calls: number } {
+  const runner = {
+    name,
+    calls: 0,
+    async *run(): AsyncIterable<AgentEvent> {
+      runner.calls++;
+      const outcome = script(runner.calls);
+      if (outcome instanceof Error) throw outcome;
+      yield* outcome;
+    },
+  };
+  return runner;
+}
+
+function deps(runners: Record<string, AgentRunner>, defaultRunner?: string) {
+  const metrics = createMetrics({ collectProcessMetrics: false });
+  const value: RunTaskDeps = {
+    tasks,
+    taskEvents,
+    events,
+    logger: createLogger({ name: 'worker', level: 'silent' }),
+    metrics,
+    resolveRunner: createRunnerResolver(runners, defaultRunner),
+    limits: { timeoutMs: 60_000, maxCostUsd: 5 },
+  };
+  return { deps: value, metrics };
+}
+
+function job(attempt: number, maxAttempts = 3): JobContext {
+  return { jobId: randomUUID(), name: 'task.run', attempt, maxAttempts, signal: new AbortController().signal };
+}
+
+async function newTask(runner?: 'noop' | 'ollama') {
+  return tasks.create(taskRequestSchema.parse({ kind: 'answer', priority: 'P2', source: 'api', prompt: 'do it', runner }));
+}
+
+async function listen(taskId: string) {
+  const seen: LiveEvent[] = [];
+  const unsubscribe = await events.subscribe(liveChannels.task(taskId), (event) => seen.push(event));
+  return { seen, unsubscribe };
+}
+
+describe('runTask', () => {
+  it('runs a task to succeeded, writing events in order and publishing them live', async () => {
+    const task = await newTask('noop');
+    const live = await listen(task.id);
+    const runner = scripted('noop', () => [
+      { kind: 'log', message: 'cloning' },
+      { kind: 'tool_call', name: 'Edit', input: { file: 'a.ts' } },
+      { kind: 'tool_result', name: 'Edit', ok: true, summary: 'edited' },
+      { kind: 'text', text: 'done editing' },
+      { kind: 'result', ok: true, summary: 'all good', usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 } },
+    ]);
+    const { deps: d, metrics } = deps({ noop: runner });
+    await runTask(d, task.id, job(1));
+
+    const stored = await tasks.get(task.id);
+    expect(stored).toMatchObject({ status: 'succeeded', attempts: 1, inputTokens: 10, outputTokens: 5, costUsd: 0.01 });
+    expect(stored?.result).toMatchObject({ summary: 'all good' });
+    expect(stored?.durationMs).toBeGreaterThanOrEqual(0);
+    const log = await taskEvents.list(task.id);
+    expect(log.map((e) => e.kind)).toEqual([
+      'started',
+      'agent.log',
+      'agent.tool_call',
+      'agent.tool_result',
+      'agent.text',
+      'succeeded',
+    ]);
+    expect(log.map((e) => Number(e.id))).toEqual([...log.map((e) => Number(e.id))].sort((a, b) => a - b));
+
+    await waitFor('live events', () => live.seen.filter((e) => e.kind === 'task.status').length === 2);
+    expect(live.seen.filter((e) => e.kind === 'task.log').map((e) => (e as { eventId: string }).eventId)).toEqual(
+      log.map((e) => e.id),
+    );
+    expect(live.seen.filter((e) => e.kind === 'task.status').map((e) => (e as { status: string }).status)).toEqual([
+      'running',
+      'succeeded',
+    ]);
+    expect(await metrics.registry.getSingleMetricAsString('agentbot_tasks_total')).toContain(
+      'status="succeeded",runner="noop"} 1',
+    );
+    await live.unsubscribe();
+  });
+
+  it('marks a failing attempt for retry, then fails the task on the last attempt', async () => {
+    const task = await newTask('noop');
+    const runner = scripted('noop', () => new Error('model overloaded'));
+    const { deps: d } = deps({ noop: runner });
+
+    await expect(runTask(d, task.id, job(1, 2))).rejects.toThrow('model overloaded');
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'queued', errorCode: 'INTERNAL', errorMessage: 'model overloaded' });
+
+    await expect(runTask(d, task.id, job(2, 2))).rejects.toThrow('model overloaded');
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', attempts: 2, errorMessage: 'model overloaded' });
+    const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
+    expect(kinds).toEqual(['started', 'retrying', 'started', 'failed']);
+    expect(runner.calls).toBe(2);
+  });
+
+  it('fails at once, without retry, when the runner is unavailable', async () => {
+    const task = await newTask('ollama');
+    const { deps: d } = deps({ noop: scripted('noop', () => []) }, 'noop');
+    const error = await runTask(d, task.id, job(1, 3)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect(error).toMatchObject({ code: 'RUNNER_UNAVAILABLE' });
+    expect(await tasks.get(task.id)).toMatchObject({
+      status: 'failed',
+      errorCode: 'RUNNER_UNAVAILABLE',
+      errorMessage: expect.stringContaining('"ollama" is not available'),
+    });
+  });
+
+  it('fails a task whose runner reports failure as permanent, keeping its usage', async () => {
+    const task = await newTask('noop');
+    const runner = scripted('noop', () => [
+      {
+        kind: 'result',
+        ok: false,
+        summary: 'cost limit reached',
+        errorCode: 'TASK_BUDGET',
+        usage: { inputTokens: 9, outputTokens: 9, costUsd: 5 },
+      },
+    ]);
+    const { deps: d } = deps({ noop: runner });
+    await expect(runTask(d, task.id, job(1, 3))).rejects.toBeInstanceOf(PermanentJobError);
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_BUDGET', costUsd: 5 });
+  });
+
+  it('does nothing for a task that already finished (a duplicate delivery)', async () => {
+    const task = await newTask('noop');
+    const runner = scripted('noop', () => [
+      { kind: 'result', ok: true, summary: 'x', usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 } },
+    ]);
+    const { deps: d } = deps({ noop: runner });
+    await runTask(d, task.id, job(1));
+    await runTask(d, task.id, job(1));
+    expect(runner.calls).toBe(1);
+    expect((await taskEvents.list(task.id)).filter((e) => e.kind === 'succeeded')).toHaveLength(1);
+  });
+});
