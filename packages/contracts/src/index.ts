@@ -61,3 +61,21 @@ export type {
   IssueThreadRef,
   GitHubResults,
 } from './ports/github.port.js';
+export {
+  DELIVERY_STATUSES,
+  deliveryStatusSchema,
+  WEBHOOK_PROVIDERS,
+  webhookProviderSchema,
+  type DeliveryStatus,
+  type WebhookProvider,
+  type Delivery,
+  type DeliverySummary,
+  type NewDelivery,
+} from './delivery.js';
+export type { DeliveryRepository, DeliveryListFilter } from './ports/delivery-repository.port.js';
+export type {
+  InstallationRepository,
+  InstallationRecord,
+  InstallationRepositoryRef,
+} from './ports/installation-repository.port.js';
+export type { TaskQueueLedger } from './ports/task-queue-ledger.port.js';
