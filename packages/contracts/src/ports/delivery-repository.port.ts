@@ -23,8 +23,9 @@ export interface DeliveryRepository {
    * second call (replay, reconciler, a race) returns the task made the first time with `created` false.
    */
   createTask(deliveryId: string, request: ParsedTaskRequest): Promise<{ task: Task; created: boolean }>;
-  /** Counts one more processing attempt; call before processing. */
+  /** Counts one more processing attempt (a replay); record and claimPending count their own. */
   markAttempt(id: string): Promise<void>;
+  /** Settles the delivery as enqueued and records its task as handed to the queue (TaskQueueLedger). */
   markEnqueued(id: string, taskId: string): Promise<void>;
   markIgnored(id: string, reason: string): Promise<void>;
   markFailed(id: string, reason: string): Promise<void>;

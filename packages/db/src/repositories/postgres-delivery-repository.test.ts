@@ -38,6 +38,7 @@ describe('PostgresDeliveryRepository', () => {
       [{ count: number }]
     >`select count(*)::int as count from deliveries where delivery_id = 'race-1'`;
     expect(count).toBe(1);
+    expect(results[0]?.delivery.attempts).toBe(1);
     expect(results[0]?.delivery.body).toBe('{"x":1}');
   });
 
@@ -52,6 +53,10 @@ describe('PostgresDeliveryRepository', () => {
     expect(results[0]?.task.deliveryId).toBe(delivery.id);
     await deliveries.markEnqueued(delivery.id, results[0]?.task.id as string);
     expect((await deliveries.get(delivery.id))?.status).toBe('enqueued');
+    const [ledger] = await db.sql<
+      [{ enqueued_at: Date | null }]
+    >`select enqueued_at from tasks where id = ${results[0]?.task.id as string}`;
+    expect(ledger.enqueued_at).toBeInstanceOf(Date);
   });
 
   it('claims pending deliveries as a lease and lists with filters and keyset pagination', async () => {

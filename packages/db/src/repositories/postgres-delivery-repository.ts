@@ -32,9 +32,9 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   async record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }> {
     // ON CONFLICT DO NOTHING keeps concurrent duplicates from erroring: exactly one insert wins.
     const [inserted] = await this.sql<DeliveryRow[]>`
-      insert into deliveries (provider, delivery_id, event, action, headers, body)
+      insert into deliveries (provider, delivery_id, event, action, headers, body, attempts)
       values (${delivery.provider}, ${delivery.deliveryId}, ${delivery.event}, ${delivery.action ?? null},
-              ${this.sql.json(delivery.headers)}, ${delivery.body})
+              ${this.sql.json(delivery.headers)}, ${delivery.body}, 1)
       on conflict (provider, delivery_id) do nothing
       returning *`;
     if (inserted) return { delivery: toDelivery(inserted), duplicate: false };
@@ -69,22 +69,27 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   }
 
   async createTask(deliveryId: string, request: ParsedTaskRequest): Promise<{ task: Task; created: boolean }> {
-    return this.sql.begin(async (tx) => {
-      // The unique index on tasks.delivery_id makes this at most once, also across concurrent callers.
-      const [inserted] = await tx<TaskRow[]>`
+    const sql = this.sql;
+    // One statement on the hot path: insert the task and link it to its delivery. The unique index on
+    // tasks.delivery_id makes it at most once, also across concurrent callers.
+    const [inserted] = await sql<TaskRow[]>`
+      with inserted as (
         insert into tasks (kind, priority, source, title, prompt, repo, installation_id, requested_by,
                            runner, model, bot_id, delivery_id, context)
         values (${request.kind}, ${priorityToNumber(request.priority)}, ${request.source}, ${request.title ?? null},
                 ${request.prompt}, ${request.repo ?? null}, ${request.installationId ?? null},
                 ${request.requestedBy ?? null}, ${request.runner ?? null}, ${request.model ?? null},
-                ${request.botId ?? null}, ${deliveryId}, ${tx.json(request.context as never)})
+                ${request.botId ?? null}, ${deliveryId}, ${sql.json(request.context as never)})
         on conflict (delivery_id) where delivery_id is not null do nothing
-        returning *`;
-      const row = inserted ?? (await tx<TaskRow[]>`select * from tasks where delivery_id = ${deliveryId}`)[0];
-      if (!row) throw new Error(`task for delivery ${deliveryId} vanished`);
-      await tx`update deliveries set task_id = ${row.id} where id = ${deliveryId}`;
-      return { task: toTask(row), created: inserted !== undefined };
-    });
+        returning *),
+      linked as (update deliveries set task_id = inserted.id from inserted where deliveries.id = ${deliveryId})
+      select * from inserted`;
+    if (inserted) return { task: toTask(inserted), created: true };
+    // Someone else created it: link (idempotent) and return theirs.
+    const [existing] = await sql<TaskRow[]>`select * from tasks where delivery_id = ${deliveryId}`;
+    if (!existing) throw new Error(`task for delivery ${deliveryId} vanished`);
+    await sql`update deliveries set task_id = ${existing.id} where id = ${deliveryId} and task_id is null`;
+    return { task: toTask(existing), created: false };
   }
 
   async markAttempt(id: string): Promise<void> {
@@ -92,7 +97,9 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   }
 
   async markEnqueued(id: string, taskId: string): Promise<void> {
+    // Also records the task as handed to the queue (the task-queue ledger), in the same round trip.
     await this.sql`
+      with ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) where id = ${taskId})
       update deliveries set status = 'enqueued', task_id = ${taskId}, reason = null, processed_at = now()
       where id = ${id}`;
   }
@@ -108,7 +115,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   async claimPending(options: { olderThanMs: number; limit: number }): Promise<Delivery[]> {
     // processed_at doubles as the claim's lease while the status is still 'received'.
     const rows = await this.sql<DeliveryRow[]>`
-      update deliveries set processed_at = now()
+      update deliveries set processed_at = now(), attempts = attempts + 1
       where id in (
         select id from deliveries
         where status = 'received'
