@@ -2,9 +2,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatewayDeps } from './deps.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { requestSerializers } from './plugins/request-serializers.js';
+import { deliveryRoutes } from './routes/api/deliveries/index.js';
 import { taskRoutes } from './routes/api/tasks/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { webhookRoutes } from './routes/webhooks/index.js';
+import { createIngestionContext } from './use-cases/ingestion-context.js';
 
 /** Builds the gateway without listening: main.ts listens, tests use app.inject. */
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
@@ -19,5 +22,15 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
   await app.register(taskRoutes, { ...deps, prefix: '/api/tasks' });
+  if (deps.ingestion) {
+    const context = createIngestionContext({ ...deps, ingestion: deps.ingestion });
+    await app.register(webhookRoutes, { context, prefix: '/webhooks' });
+    await app.register(deliveryRoutes, {
+      adminToken: deps.adminToken,
+      deliveries: deps.ingestion.deliveries,
+      context,
+      prefix: '/api/deliveries',
+    });
+  }
   return app;
 }

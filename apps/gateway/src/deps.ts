@@ -1,5 +1,6 @@
 import type { JobQueue, TaskEventRepository, TaskRepository, WorkerRegistry } from '@agent-bot/contracts';
 import type { HealthAggregator, Logger, Metrics } from '@agent-bot/observability';
+import type { IngestionDeps } from './ingestion-deps.js';
 
 export interface ReadinessProbe {
   /** Resolves with what is wrong; an empty list means ready. */
@@ -19,4 +20,6 @@ export interface GatewayDeps {
   /** Bearer token for operator routes; admin routes answer 503 when it is not configured. */
   adminToken: string | undefined;
   publicUrl: string;
+  /** Webhook inbox, providers and triggers; without it /webhooks and /api/deliveries are not mounted. */
+  ingestion?: IngestionDeps;
 }

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '@agent-bot/config';
 import {
+  PostgresDeliveryRepository,
+  PostgresInstallationRepository,
   PostgresTaskEventRepository,
+  PostgresTaskQueueLedger,
   PostgresTaskRepository,
   assertDatabaseReachable,
   createSql,
@@ -14,7 +17,11 @@ import { BullMqJobQueue, RedisWorkerRegistry, assertNoEviction, assertRedisReach
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { gatewayHealthChecks } from './health-checks.js';
+import type { IngestionDeps } from './ingestion-deps.js';
+import { UnconfiguredRepositoryPermissions } from './providers/github/unconfigured-permissions.js';
 import { createReadinessProbe } from './readiness.js';
+import { createIngestionContext } from './use-cases/ingestion-context.js';
+import { createInboxReconciler } from './use-cases/reconcile-inbox.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -38,6 +45,19 @@ async function main(): Promise<void> {
     read: async () => Object.entries(await queue.depth()).map(([state, value]) => ({ labels: { state }, value })),
   });
 
+  const tasks = new PostgresTaskRepository(sql);
+  const ingestion: IngestionDeps = {
+    deliveries: new PostgresDeliveryRepository(sql),
+    installations: new PostgresInstallationRepository(sql),
+    taskLedger: new PostgresTaskQueueLedger(sql),
+    // Until packages/github provides an Octokit implementation, authors whose author_association is
+    // not decisive are refused ("permission unknown: GitHub App not configured").
+    permissions: new UnconfiguredRepositoryPermissions(),
+    botHandle: config.webhooks.botHandle,
+    botLabel: config.webhooks.botLabel,
+    secrets: config.webhooks.secrets,
+  };
+
   const app = await buildApp({
     logger,
     metrics,
@@ -50,18 +70,31 @@ async function main(): Promise<void> {
       expectedSchemaVersion: await expectedSchemaVersion(),
       queue,
     }),
-    tasks: new PostgresTaskRepository(sql),
+    tasks,
     taskEvents: new PostgresTaskEventRepository(sql),
     queue,
     workers,
     adminToken: config.security.adminToken,
     publicUrl: config.server.publicUrl,
+    ingestion,
   });
+
+  // Queues deliveries and tasks stored while Redis was unreachable, once it is back.
+  const ingestionContext = createIngestionContext({ ingestion, tasks, queue, logger, metrics });
+  const stopReconciler = createInboxReconciler({
+    deliveries: ingestion.deliveries,
+    taskLedger: ingestion.taskLedger,
+    queue,
+    logger,
+    adapters: ingestionContext.adapters,
+    process: ingestionContext.process,
+  }).start(config.webhooks.reconcileIntervalMs);
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await stopReconciler();
     await queue.close();
     redis.disconnect();
     await sql.end({ timeout: 5 });
