@@ -37,9 +37,15 @@ export async function ingestWebhook(
     deps.metrics.deliveriesTotal.inc({ provider: adapter.name, event: 'unverified', outcome: 'rejected' });
     return rejected(rejection);
   };
-  const verified = await adapter.verify({ raw, headers: input.headers, nowMs: deps.now() });
-  if (!verified.ok) return reject(verified.rejection);
   if (raw.length === 0) return reject({ status: 400, code: 'EMPTY_BODY', message: 'body is empty' });
+  let verified: Awaited<ReturnType<WebhookProviderAdapter['verify']>>;
+  try {
+    verified = await adapter.verify({ raw, headers: input.headers, nowMs: deps.now() });
+  } catch {
+    // A verifier that throws on odd input must still answer 401, never 5xx (a 5xx invites retries of a forgery).
+    verified = { ok: false, rejection: { status: 401, code: 'SIGNATURE_INVALID', message: 'signature could not be verified' } };
+  }
+  if (!verified.ok) return reject(verified.rejection);
 
   const headers = storedHeaders(adapter, input.headers);
   const body = raw.toString('utf8');
