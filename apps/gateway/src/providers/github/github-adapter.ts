@@ -6,7 +6,7 @@ import { createGitHubVerifier } from './verify-github.js';
 
 /** GitHub sends payloads up to 25 MB. */
 export const GITHUB_BODY_LIMIT = 25 * 1024 * 1024;
-const EVENT_NAME = /^[a-z_]{1,64}$/;
+const EVENT_NAME = /^[a-z0-9_]{1,64}$/;
 
 export function createGitHubAdapter(options: { secret: string | undefined }): WebhookProviderAdapter {
   return {
