@@ -22,6 +22,7 @@ const BOT_HANDLE = 'agent-bot';
 const BOT_LABEL = 'bug';
 const WRITERS: Record<string, 'write'> = { Codertocat: 'write' };
 
+// biome-ignore lint/suspicious/noExplicitAny: corpus payloads are arbitrary JSON, read field by field
 type Any = Record<string, any>;
 
 /** An independent statement of the trigger rules, to predict what the gateway must do with each payload. */
