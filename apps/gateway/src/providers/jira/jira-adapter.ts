@@ -1,5 +1,5 @@
 import type { Priority, TaskKind } from '@agent-bot/contracts';
-import { mentionsHandle } from '../mentions.js';
+import { mentionPattern, mentionsHandle } from '../mentions.js';
 import { parseJsonBody } from '../parse-body.js';
 import {
   type NormaliseOutcome,
@@ -124,7 +124,10 @@ export function createJiraAdapter(options: { secret: string | undefined }): Webh
         // Jira wiki markup writes a mention as [~name]; plain @handle is accepted too.
         const mentioned = mentionsHandle(body, handle) || body.toLowerCase().includes(`[~${handle}]`);
         if (!mentioned) return ignored(`no trigger: comment does not mention @${handle}`);
-        const text = body.replace(/\[~[^\]]+\]/g, '').trim();
+        const text = body
+          .replace(/\[~[^\]]+\]/g, '')
+          .replace(mentionPattern(handle, 'gi'), '')
+          .trim();
         return task(p, kindFromText(text, null, 'answer'), text, p.comment.author, {
           commentId: p.comment.id,
           trigger: 'mention',
