@@ -15,6 +15,7 @@ export interface InboxReconcilerDeps {
 export interface ReconcileReport {
   deliveries: number;
   enqueuedDeliveries: number;
+  /** Tasks newly handed to the queue (an id the queue already held is not counted). */
   tasks: number;
   skipped?: 'queue unavailable';
 }
@@ -50,9 +51,13 @@ export function createInboxReconciler(deps: InboxReconcilerDeps) {
     for (;;) {
       const tasks = await deps.taskLedger.listUnenqueued({ olderThanMs: minAgeMs, limit: batchSize });
       for (const task of tasks) {
-        await deps.queue.enqueue('task.run', { taskId: task.id }, { jobId: task.id, priority: task.priority });
+        const { deduplicated } = await deps.queue.enqueue(
+          'task.run',
+          { taskId: task.id },
+          { jobId: task.id, priority: task.priority },
+        );
         await deps.taskLedger.markEnqueued(task.id);
-        report.tasks += 1;
+        if (!deduplicated) report.tasks += 1;
       }
       if (tasks.length < batchSize) break;
     }

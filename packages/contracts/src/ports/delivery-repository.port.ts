@@ -30,8 +30,9 @@ export interface DeliveryRepository {
   markIgnored(id: string, reason: string): Promise<void>;
   markFailed(id: string, reason: string): Promise<void>;
   /**
-   * Claims deliveries left in `received` for at least `olderThanMs` (and not claimed within that
-   * time), oldest first; a claim is a lease so two reconcilers never work on the same delivery.
+   * Claims deliveries left in `received` for at least `olderThanMs`, oldest first. A claim is a
+   * lease of `leaseMs` (default 60 s): a delivery claimed within it is skipped, so two reconcilers
+   * never work on the same delivery at once.
    */
-  claimPending(options: { olderThanMs: number; limit: number }): Promise<Delivery[]>;
+  claimPending(options: { olderThanMs: number; limit: number; leaseMs?: number }): Promise<Delivery[]>;
 }

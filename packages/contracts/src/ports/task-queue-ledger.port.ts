@@ -6,6 +6,9 @@ import type { Priority } from '../priority.js';
  */
 export interface TaskQueueLedger {
   markEnqueued(taskId: string): Promise<void>;
-  /** Queued tasks never handed to the queue, created at least `olderThanMs` ago, oldest first. */
+  /**
+   * Queued tasks never handed to the queue, created at least `olderThanMs` ago, oldest first. Tasks
+   * made from a webhook delivery are left out: the delivery's own reconciliation queues them.
+   */
   listUnenqueued(options: { olderThanMs: number; limit: number }): Promise<Array<{ id: string; priority: Priority }>>;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresDeliveryRepository } from './postgres-delivery-repository.js';
 import { PostgresInstallationRepository } from './postgres-installation-repository.js';
 import { PostgresTaskQueueLedger } from './postgres-task-queue-ledger.js';
+import { PostgresTaskRepository } from './postgres-task-repository.js';
 
 let db: TestDatabase;
 let deliveries: PostgresDeliveryRepository;
@@ -67,8 +68,11 @@ describe('PostgresDeliveryRepository', () => {
     expect(claimed.map((d) => d.deliveryId)).toContain('p-a');
     expect(claimed.map((d) => d.deliveryId)).not.toContain('p-b');
     // Leased: a second reconciler within the lease does not get it.
-    const again = await deliveries.claimPending({ olderThanMs: 60_000, limit: 100 });
+    const again = await deliveries.claimPending({ olderThanMs: 0, limit: 100 });
     expect(again.map((d) => d.deliveryId)).not.toContain('p-a');
+    // Once the lease is over it can be claimed again.
+    const afterLease = await deliveries.claimPending({ olderThanMs: 0, leaseMs: 0, limit: 100 });
+    expect(afterLease.find((d) => d.deliveryId === 'p-a')?.attempts).toBe(3);
 
     const ignored = await deliveries.list({ status: 'ignored', provider: 'slack' });
     expect(ignored.map((d) => d.id)).toEqual([b.delivery.id]);
@@ -82,11 +86,14 @@ describe('PostgresDeliveryRepository', () => {
 });
 
 describe('PostgresTaskQueueLedger', () => {
-  it('lists queued tasks never enqueued until marked', async () => {
+  it('lists queued tasks never enqueued until marked, leaving delivery tasks to their delivery', async () => {
     const ledger = new PostgresTaskQueueLedger(db.sql);
     const { delivery } = await deliveries.record(newDelivery('ledger-1'));
-    const { task } = await deliveries.createTask(delivery.id, request);
-    expect((await ledger.listUnenqueued({ olderThanMs: 0, limit: 100 })).map((t) => t.id)).toContain(task.id);
+    const fromDelivery = await deliveries.createTask(delivery.id, request);
+    const task = await new PostgresTaskRepository(db.sql).create({ ...request, source: 'api' });
+    const listed = (await ledger.listUnenqueued({ olderThanMs: 0, limit: 100 })).map((t) => t.id);
+    expect(listed).toContain(task.id);
+    expect(listed).not.toContain(fromDelivery.task.id);
     await ledger.markEnqueued(task.id);
     expect((await ledger.listUnenqueued({ olderThanMs: 0, limit: 100 })).map((t) => t.id)).not.toContain(task.id);
   });

@@ -112,7 +112,8 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     await this.sql`update deliveries set status = 'failed', reason = ${reason}, processed_at = now() where id = ${id}`;
   }
 
-  async claimPending(options: { olderThanMs: number; limit: number }): Promise<Delivery[]> {
+  async claimPending(options: { olderThanMs: number; limit: number; leaseMs?: number }): Promise<Delivery[]> {
+    const leaseSeconds = (options.leaseMs ?? 60_000) / 1000;
     // processed_at doubles as the claim's lease while the status is still 'received'.
     const rows = await this.sql<DeliveryRow[]>`
       update deliveries set processed_at = now(), attempts = attempts + 1
@@ -120,7 +121,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
         select id from deliveries
         where status = 'received'
           and received_at <= now() - make_interval(secs => ${options.olderThanMs / 1000})
-          and (processed_at is null or processed_at <= now() - make_interval(secs => ${options.olderThanMs / 1000}))
+          and (processed_at is null or processed_at <= now() - make_interval(secs => ${leaseSeconds}))
         order by received_at
         limit ${options.limit}
         for update skip locked)

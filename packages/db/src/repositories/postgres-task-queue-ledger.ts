@@ -12,6 +12,8 @@ export class PostgresTaskQueueLedger implements TaskQueueLedger {
     const rows = await this.sql<Array<{ id: string; priority: number }>>`
       select id, priority from tasks
       where status = 'queued' and enqueued_at is null
+        -- A delivery's task is queued through its delivery (claimed under a lease), not here.
+        and delivery_id is null
         and created_at <= now() - make_interval(secs => ${options.olderThanMs / 1000})
       order by created_at
       limit ${options.limit}`;
