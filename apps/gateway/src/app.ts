@@ -4,9 +4,12 @@ import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { requestSerializers } from './plugins/request-serializers.js';
 import { sessionPlugin } from './plugins/session.js';
 import { sessionRoutes } from './routes/api/session/index.js';
+import { deliveryRoutes } from './routes/api/deliveries/index.js';
 import { taskRoutes } from './routes/api/tasks/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { webhookRoutes } from './routes/webhooks/index.js';
+import { createIngestionContext } from './use-cases/ingestion-context.js';
 
 /** Builds the gateway without listening: main.ts listens, tests use app.inject. */
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
@@ -29,5 +32,15 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes, deps);
   await app.register(sessionRoutes, { ...deps, prefix: '/api/session' });
   await app.register(taskRoutes, { ...deps, prefix: '/api/tasks' });
+  if (deps.ingestion) {
+    const context = createIngestionContext({ ...deps, ingestion: deps.ingestion });
+    await app.register(webhookRoutes, { context, prefix: '/webhooks' });
+    await app.register(deliveryRoutes, {
+      adminToken: deps.adminToken,
+      deliveries: deps.ingestion.deliveries,
+      context,
+      prefix: '/api/deliveries',
+    });
+  }
   return app;
 }

@@ -1,5 +1,6 @@
 import type { JobQueue, SessionStore, TaskEventRepository, TaskRepository, WorkerRegistry } from '@agent-bot/contracts';
 import type { HealthAggregator, Logger, Metrics } from '@agent-bot/observability';
+import type { IngestionDeps } from './ingestion-deps.js';
 
 export interface ReadinessProbe {
   /** Resolves with what is wrong; an empty list means ready. */
@@ -23,4 +24,6 @@ export interface GatewayDeps {
   /** Signs cookies that must not be forged (see cookie-secret.ts). */
   cookieSecret: Buffer;
   sessionTtlMs: number;
+  /** Webhook inbox, providers and triggers; without it /webhooks and /api/deliveries are not mounted. */
+  ingestion?: IngestionDeps;
 }

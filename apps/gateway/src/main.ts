@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '@agent-bot/config';
 import {
   PostgresSessionStore,
+  PostgresDeliveryRepository,
+  PostgresInstallationRepository,
   PostgresTaskEventRepository,
+  PostgresTaskQueueLedger,
   PostgresTaskRepository,
   assertDatabaseReachable,
   createSql,
@@ -17,7 +20,11 @@ import { buildApp } from './app.js';
 import { deriveCookieSecret } from './cookie-secret.js';
 import { gatewayHealthChecks } from './health-checks.js';
 import { registerDeploymentMetrics } from './deployment-metrics.js';
+import type { IngestionDeps } from './ingestion-deps.js';
+import { UnconfiguredRepositoryPermissions } from './providers/github/unconfigured-permissions.js';
 import { createReadinessProbe } from './readiness.js';
+import { createIngestionContext } from './use-cases/ingestion-context.js';
+import { createInboxReconciler } from './use-cases/reconcile-inbox.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -36,6 +43,19 @@ async function main(): Promise<void> {
   const workers = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
   registerDeploymentMetrics(metrics, queue, workers);
 
+  const tasks = new PostgresTaskRepository(sql);
+  const ingestion: IngestionDeps = {
+    deliveries: new PostgresDeliveryRepository(sql),
+    installations: new PostgresInstallationRepository(sql),
+    taskLedger: new PostgresTaskQueueLedger(sql),
+    // Until packages/github provides an Octokit implementation, authors whose author_association is
+    // not decisive are refused ("permission unknown: GitHub App not configured").
+    permissions: new UnconfiguredRepositoryPermissions(),
+    botHandle: config.webhooks.botHandle,
+    botLabel: config.webhooks.botLabel,
+    secrets: config.webhooks.secrets,
+  };
+
   const app = await buildApp({
     logger,
     metrics,
@@ -48,7 +68,7 @@ async function main(): Promise<void> {
       expectedSchemaVersion: await expectedSchemaVersion(),
       queue,
     }),
-    tasks: new PostgresTaskRepository(sql),
+    tasks,
     taskEvents: new PostgresTaskEventRepository(sql),
     queue,
     workers,
@@ -57,12 +77,25 @@ async function main(): Promise<void> {
     sessions: new PostgresSessionStore(sql),
     cookieSecret: deriveCookieSecret(config.security.encryptionKey),
     sessionTtlMs: config.security.sessionTtlMs,
+    ingestion,
   });
+
+  // Queues deliveries and tasks stored while Redis was unreachable, once it is back.
+  const ingestionContext = createIngestionContext({ ingestion, tasks, queue, logger, metrics });
+  const stopReconciler = createInboxReconciler({
+    deliveries: ingestion.deliveries,
+    taskLedger: ingestion.taskLedger,
+    queue,
+    logger,
+    adapters: ingestionContext.adapters,
+    process: ingestionContext.process,
+  }).start(config.webhooks.reconcileIntervalMs);
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await stopReconciler();
     await queue.close();
     redis.disconnect();
     await sql.end({ timeout: 5 });

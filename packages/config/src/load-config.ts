@@ -4,6 +4,7 @@ import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
 import { serverEnv, toServerConfig } from './schemas/server.js';
+import { toWebhooksConfig, webhooksEnv } from './schemas/webhooks.js';
 import { toWorkerConfig, workerEnv } from './schemas/worker.js';
 import { resolveSecretFiles } from './secret-files.js';
 
@@ -31,6 +32,7 @@ const envSchema = z
     ...redisEnv.shape,
     ...securityEnv.shape,
     ...workerEnv.shape,
+    ...webhooksEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -54,6 +56,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     redis: toRedisConfig(env),
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
+    webhooks: toWebhooksConfig(env),
   };
 }
 

@@ -62,3 +62,21 @@ export type {
   GitHubResults,
 } from './ports/github.port.js';
 export type { Principal, SessionStore } from './ports/session-store.port.js';
+export {
+  DELIVERY_STATUSES,
+  deliveryStatusSchema,
+  WEBHOOK_PROVIDERS,
+  webhookProviderSchema,
+  type DeliveryStatus,
+  type WebhookProvider,
+  type Delivery,
+  type DeliverySummary,
+  type NewDelivery,
+} from './delivery.js';
+export type { DeliveryRepository, DeliveryListFilter } from './ports/delivery-repository.port.js';
+export type {
+  InstallationRepository,
+  InstallationRecord,
+  InstallationRepositoryRef,
+} from './ports/installation-repository.port.js';
+export type { TaskQueueLedger } from './ports/task-queue-ledger.port.js';

@@ -1,60 +1,148 @@
-import { randomBytes } from 'node:crypto';
-import { PostgresSessionStore, PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { JobQueue, RepositoryPermissions } from '@agent-bot/contracts';
+import {
+  PostgresDeliveryRepository,
+  PostgresInstallationRepository,
+  PostgresSessionStore,
+  PostgresTaskEventRepository,
+  PostgresTaskQueueLedger,
+  PostgresTaskRepository,
+} from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import { BullMqJobQueue, RedisWorkerRegistry, assertRedisReachable, createRedis } from '@agent-bot/queue';
-import { TEST_REDIS_URL, createTestDatabase, deleteRedisPrefix, type TestDatabase, uniqueRedisPrefix } from '@agent-bot/testing';
+import { BullMqJobQueue, type RedisClient, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
+import { TEST_REDIS_URL, type TestDatabase, createTestDatabase, deleteRedisPrefix, uniqueRedisPrefix } from '@agent-bot/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import type { GatewayDeps } from '../deps.js';
+import type { IngestionDeps } from '../ingestion-deps.js';
+import { createIngestionContext } from '../use-cases/ingestion-context.js';
+import { type InboxReconciler, createInboxReconciler } from '../use-cases/reconcile-inbox.js';
+import { InMemoryRepositoryPermissions } from './in-memory-permissions.js';
+import { githubSignature } from './sign.js';
 
-export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const TEST_SECRETS = {
+  github: 'gh-secret-for-tests',
+  slack: 'slack-secret-for-tests',
+  sentry: 'sentry-secret-for-tests',
+  jira: 'jira-secret-for-tests',
+} as const;
+export const TEST_ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
 export interface TestGateway {
   app: FastifyInstance;
-  deps: GatewayDeps;
   db: TestDatabase;
-  redisPrefix: string;
+  queue: BullMqJobQueue;
+  redis: RedisClient;
+  prefix: string;
+  ingestion: IngestionDeps;
+  reconciler: InboxReconciler;
+  metrics: ReturnType<typeof createMetrics>;
+  /** Jobs in the queue (any state), by id. */
+  jobIds(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-/** A gateway on the real PostgreSQL and Redis, in its own database and key prefix. */
-export async function createTestGateway(overrides: Partial<GatewayDeps> = {}): Promise<TestGateway> {
-  const db = await createTestDatabase();
-  const redisPrefix = uniqueRedisPrefix('gw');
-  const redis = createRedis(TEST_REDIS_URL, 'producer');
-  // The producer connection fails fast instead of queueing commands: wait until it is connected.
-  await assertRedisReachable(redis, TEST_REDIS_URL);
-  const queue = new BullMqJobQueue({ connection: redis, prefix: redisPrefix });
-  const workers = new RedisWorkerRegistry({ redis, prefix: redisPrefix });
-  const deps: GatewayDeps = {
-    logger: createLogger({ name: 'gateway-test', level: 'silent' }),
-    metrics: createMetrics({ collectProcessMetrics: false }),
+/**
+ * A gateway on a fresh database and its own Redis prefix (or a Redis URL of the test's own), with
+ * the real PostgreSQL repositories and BullMQ queue.
+ */
+export async function createTestGateway(
+  options: {
+    redisUrl?: string;
+    permissions?: RepositoryPermissions;
+    botHandle?: string;
+    botLabel?: string;
+    now?: () => number;
+    db?: TestDatabase;
+    /** Replaces any dependency buildApp receives. */
+    overrides?: Partial<GatewayDeps>;
+  } = {},
+): Promise<TestGateway> {
+  const db = options.db ?? (await createTestDatabase());
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
+  const redis = createRedis(redisUrl, 'producer');
+  // The producer connection has no offline queue: wait until it is connected, as main.ts does.
+  await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+  const prefix = uniqueRedisPrefix('ingest');
+  const queue = new BullMqJobQueue({ connection: redis, prefix });
+  const logger = createLogger({ name: 'gateway-test', level: 'silent' });
+  const metrics = createMetrics({ collectProcessMetrics: false });
+  const tasks = new PostgresTaskRepository(db.sql);
+  const ingestion: IngestionDeps = {
+    deliveries: new PostgresDeliveryRepository(db.sql),
+    installations: new PostgresInstallationRepository(db.sql),
+    taskLedger: new PostgresTaskQueueLedger(db.sql),
+    permissions: options.permissions ?? new InMemoryRepositoryPermissions(),
+    botHandle: options.botHandle ?? 'agent-bot',
+    botLabel: options.botLabel ?? 'agent-bot',
+    secrets: { ...TEST_SECRETS },
+    now: options.now,
+  };
+  const app = await buildApp({
+    logger,
+    metrics,
     health: createHealthAggregator({ version: 'test', checks: [] }),
     readiness: { problems: async () => [] },
-    tasks: new PostgresTaskRepository(db.sql),
+    tasks,
     taskEvents: new PostgresTaskEventRepository(db.sql),
-    queue,
-    workers,
+    queue: queue as JobQueue,
+    workers: new RedisWorkerRegistry({ redis, prefix }),
     adminToken: TEST_ADMIN_TOKEN,
-    publicUrl: 'http://localhost:8080',
+    publicUrl: 'http://localhost',
+    ingestion,
     sessions: new PostgresSessionStore(db.sql),
     cookieSecret: randomBytes(32),
     sessionTtlMs: 3600_000,
-    ...overrides,
-  };
-  const app = await buildApp(deps);
+    ...options.overrides,
+  });
   await app.ready();
+  const context = createIngestionContext({ ingestion, tasks, queue, logger, metrics });
+  const reconciler = createInboxReconciler({
+    deliveries: ingestion.deliveries,
+    taskLedger: ingestion.taskLedger,
+    queue,
+    logger,
+    adapters: context.adapters,
+    process: context.process,
+  });
   return {
     app,
-    deps,
     db,
-    redisPrefix,
+    queue,
+    redis,
+    prefix,
+    ingestion,
+    reconciler,
+    metrics,
+    async jobIds() {
+      const ids: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:agent-bot:*`, 'COUNT', 1000);
+        cursor = next;
+        for (const key of keys) {
+          const id = key.slice(`${prefix}:agent-bot:`.length);
+          if (/^[0-9a-f-]{36}$/.test(id)) ids.push(id);
+        }
+      } while (cursor !== '0');
+      return ids.sort();
+    },
     async close() {
       await app.close();
-      await queue.close();
+      await queue.close().catch(() => {});
+      if (!options.redisUrl) await deleteRedisPrefix(prefix).catch(() => {});
       redis.disconnect();
-      await deleteRedisPrefix(redisPrefix);
-      await db.drop();
+      if (!options.db) await db.drop();
     },
+  };
+}
+
+/** Headers of a signed GitHub delivery. */
+export function githubHeaders(event: string, body: string, deliveryId: string = randomUUID()): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': deliveryId,
+    'x-hub-signature-256': githubSignature(TEST_SECRETS.github, body),
   };
 }

@@ -23,7 +23,7 @@ export async function taskRoutes(app: FastifyInstance, deps: GatewayDeps) {
 
   app.post('/', { preHandler: requireAdminPrincipal }, async (request, reply) => {
     const body = createBody.parse(request.body ?? {});
-    const { task, enqueued } = await createTask(deps, { ...body, source: 'api' });
+    const { task, enqueued } = await createTask({ ...deps, taskLedger: deps.ingestion?.taskLedger }, { ...body, source: 'api' });
     return reply.status(202).send({ task: serializeTask(task), enqueued });
   });
 

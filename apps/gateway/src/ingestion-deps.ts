@@ -1,0 +1,22 @@
+import type {
+  DeliveryRepository,
+  InstallationRepository,
+  RepositoryPermissions,
+  TaskQueueLedger,
+  WebhookProvider,
+} from '@agent-bot/contracts';
+
+/** What webhook ingestion needs beyond the gateway's common deps. */
+export interface IngestionDeps {
+  deliveries: DeliveryRepository;
+  installations: InstallationRepository;
+  taskLedger: TaskQueueLedger;
+  /** Collaborator permission lookups for authors whose author_association is not decisive. */
+  permissions: RepositoryPermissions;
+  botHandle: string;
+  botLabel: string;
+  /** Per-provider secrets; a provider without one refuses every request with 401. */
+  secrets: Partial<Record<WebhookProvider, string | undefined>>;
+  /** Milliseconds since the epoch; injected so Slack timestamp checks are testable. */
+  now?: () => number;
+}

@@ -1,0 +1,46 @@
+/** The slices of GitHub webhook payloads the normaliser reads; everything else stays opaque. */
+export interface GitHubUser {
+  login: string;
+  type?: string;
+}
+
+export interface GitHubLabel {
+  name: string;
+}
+
+export interface GitHubIssueLike {
+  number: number;
+  title: string;
+  body?: string | null;
+  html_url?: string;
+  user?: GitHubUser | null;
+  author_association?: string;
+  labels?: GitHubLabel[];
+  pull_request?: unknown;
+}
+
+export interface GitHubComment {
+  id: number;
+  body?: string | null;
+  html_url?: string;
+  user?: GitHubUser | null;
+  author_association?: string;
+  in_reply_to_id?: number;
+  path?: string;
+  line?: number | null;
+  commit_id?: string;
+  pull_request_review_id?: number | null;
+}
+
+export interface GitHubPayload {
+  action?: string;
+  installation?: { id: number };
+  repository?: { full_name: string };
+  sender?: GitHubUser;
+  issue?: GitHubIssueLike;
+  pull_request?: GitHubIssueLike;
+  comment?: GitHubComment;
+  review?: GitHubComment & { state?: string };
+  label?: GitHubLabel;
+  assignee?: GitHubUser | null;
+}

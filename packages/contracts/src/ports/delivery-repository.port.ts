@@ -1,0 +1,38 @@
+import type { Delivery, DeliveryStatus, DeliverySummary, NewDelivery, WebhookProvider } from '../delivery.js';
+import type { ParsedTaskRequest, Task } from '../task.js';
+
+export interface DeliveryListFilter {
+  status?: DeliveryStatus;
+  provider?: WebhookProvider;
+  limit?: number;
+  /** Keyset pagination: deliveries received before this one (our id). */
+  before?: string;
+}
+
+/** The durable inbox of webhook deliveries. */
+export interface DeliveryRepository {
+  /**
+   * Stores a verified delivery. Unique on (provider, deliveryId): when it already exists, nothing is
+   * written and `duplicate` is true, also when two requests race.
+   */
+  record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }>;
+  get(id: string): Promise<Delivery | null>;
+  list(filter?: DeliveryListFilter): Promise<DeliverySummary[]>;
+  /**
+   * Creates the task for a delivery and links it, atomically and at most once per delivery: a
+   * second call (replay, reconciler, a race) returns the task made the first time with `created` false.
+   */
+  createTask(deliveryId: string, request: ParsedTaskRequest): Promise<{ task: Task; created: boolean }>;
+  /** Counts one more processing attempt (a replay); record and claimPending count their own. */
+  markAttempt(id: string): Promise<void>;
+  /** Settles the delivery as enqueued and records its task as handed to the queue (TaskQueueLedger). */
+  markEnqueued(id: string, taskId: string): Promise<void>;
+  markIgnored(id: string, reason: string): Promise<void>;
+  markFailed(id: string, reason: string): Promise<void>;
+  /**
+   * Claims deliveries left in `received` for at least `olderThanMs`, oldest first. A claim is a
+   * lease of `leaseMs` (default 60 s): a delivery claimed within it is skipped, so two reconcilers
+   * never work on the same delivery at once.
+   */
+  claimPending(options: { olderThanMs: number; limit: number; leaseMs?: number }): Promise<Delivery[]>;
+}

@@ -1,0 +1,131 @@
+import type {
+  Delivery,
+  DeliveryListFilter,
+  DeliveryRepository,
+  DeliverySummary,
+  NewDelivery,
+  ParsedTaskRequest,
+  Task,
+} from '@agent-bot/contracts';
+import type { Sql } from '../create-sql.js';
+import { type DeliveryRow, toDelivery, toDeliverySummary } from './delivery-row.js';
+import { isUuid } from './postgres-task-repository.js';
+import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
+
+const SUMMARY_COLUMNS = [
+  'id',
+  'provider',
+  'delivery_id',
+  'event',
+  'action',
+  'status',
+  'reason',
+  'task_id',
+  'attempts',
+  'received_at',
+  'processed_at',
+];
+
+export class PostgresDeliveryRepository implements DeliveryRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }> {
+    // ON CONFLICT DO NOTHING keeps concurrent duplicates from erroring: exactly one insert wins.
+    const [inserted] = await this.sql<DeliveryRow[]>`
+      insert into deliveries (provider, delivery_id, event, action, headers, body, attempts)
+      values (${delivery.provider}, ${delivery.deliveryId}, ${delivery.event}, ${delivery.action ?? null},
+              ${this.sql.json(delivery.headers)}, ${delivery.body}, 1)
+      on conflict (provider, delivery_id) do nothing
+      returning *`;
+    if (inserted) return { delivery: toDelivery(inserted), duplicate: false };
+    const [existing] = await this.sql<DeliveryRow[]>`
+      select * from deliveries where provider = ${delivery.provider} and delivery_id = ${delivery.deliveryId}`;
+    if (!existing) throw new Error('delivery vanished between insert and select');
+    return { delivery: toDelivery(existing), duplicate: true };
+  }
+
+  async get(id: string): Promise<Delivery | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await this.sql<DeliveryRow[]>`select * from deliveries where id = ${id}`;
+    return row ? toDelivery(row) : null;
+  }
+
+  async list(filter: DeliveryListFilter = {}): Promise<DeliverySummary[]> {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    const sql = this.sql;
+    const rows = await sql<DeliveryRow[]>`
+      select ${sql(SUMMARY_COLUMNS)} from deliveries
+      where true
+        ${filter.status ? sql`and status = ${filter.status}` : sql``}
+        ${filter.provider ? sql`and provider = ${filter.provider}` : sql``}
+        ${
+          filter.before && isUuid(filter.before)
+            ? sql`and (received_at, id) < (select received_at, id from deliveries where id = ${filter.before})`
+            : sql``
+        }
+      order by received_at desc, id desc
+      limit ${limit}`;
+    return rows.map(toDeliverySummary);
+  }
+
+  async createTask(deliveryId: string, request: ParsedTaskRequest): Promise<{ task: Task; created: boolean }> {
+    const sql = this.sql;
+    // One statement on the hot path: insert the task and link it to its delivery. The unique index on
+    // tasks.delivery_id makes it at most once, also across concurrent callers.
+    const [inserted] = await sql<TaskRow[]>`
+      with inserted as (
+        insert into tasks (kind, priority, source, title, prompt, repo, installation_id, requested_by,
+                           runner, model, bot_id, delivery_id, context)
+        values (${request.kind}, ${priorityToNumber(request.priority)}, ${request.source}, ${request.title ?? null},
+                ${request.prompt}, ${request.repo ?? null}, ${request.installationId ?? null},
+                ${request.requestedBy ?? null}, ${request.runner ?? null}, ${request.model ?? null},
+                ${request.botId ?? null}, ${deliveryId}, ${sql.json(request.context as never)})
+        on conflict (delivery_id) where delivery_id is not null do nothing
+        returning *),
+      linked as (update deliveries set task_id = inserted.id from inserted where deliveries.id = ${deliveryId})
+      select * from inserted`;
+    if (inserted) return { task: toTask(inserted), created: true };
+    // Someone else created it: link (idempotent) and return theirs.
+    const [existing] = await sql<TaskRow[]>`select * from tasks where delivery_id = ${deliveryId}`;
+    if (!existing) throw new Error(`task for delivery ${deliveryId} vanished`);
+    await sql`update deliveries set task_id = ${existing.id} where id = ${deliveryId} and task_id is null`;
+    return { task: toTask(existing), created: false };
+  }
+
+  async markAttempt(id: string): Promise<void> {
+    await this.sql`update deliveries set attempts = attempts + 1 where id = ${id}`;
+  }
+
+  async markEnqueued(id: string, taskId: string): Promise<void> {
+    // Also records the task as handed to the queue (the task-queue ledger), in the same round trip.
+    await this.sql`
+      with ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) where id = ${taskId})
+      update deliveries set status = 'enqueued', task_id = ${taskId}, reason = null, processed_at = now()
+      where id = ${id}`;
+  }
+
+  async markIgnored(id: string, reason: string): Promise<void> {
+    await this.sql`update deliveries set status = 'ignored', reason = ${reason}, processed_at = now() where id = ${id}`;
+  }
+
+  async markFailed(id: string, reason: string): Promise<void> {
+    await this.sql`update deliveries set status = 'failed', reason = ${reason}, processed_at = now() where id = ${id}`;
+  }
+
+  async claimPending(options: { olderThanMs: number; limit: number; leaseMs?: number }): Promise<Delivery[]> {
+    const leaseSeconds = (options.leaseMs ?? 60_000) / 1000;
+    // processed_at doubles as the claim's lease while the status is still 'received'.
+    const rows = await this.sql<DeliveryRow[]>`
+      update deliveries set processed_at = now(), attempts = attempts + 1
+      where id in (
+        select id from deliveries
+        where status = 'received'
+          and received_at <= now() - make_interval(secs => ${options.olderThanMs / 1000})
+          and (processed_at is null or processed_at <= now() - make_interval(secs => ${leaseSeconds}))
+        order by received_at
+        limit ${options.limit}
+        for update skip locked)
+      returning *`;
+    return rows.map(toDelivery).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  }
+}
