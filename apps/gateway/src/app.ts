@@ -36,7 +36,6 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     const context = createIngestionContext({ ...deps, ingestion: deps.ingestion });
     await app.register(webhookRoutes, { context, prefix: '/webhooks' });
     await app.register(deliveryRoutes, {
-      adminToken: deps.adminToken,
       deliveries: deps.ingestion.deliveries,
       context,
       prefix: '/api/deliveries',

@@ -1,7 +1,7 @@
 import { AppError, type DeliveryRepository, deliveryStatusSchema, webhookProviderSchema } from '@agent-bot/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { requireAdmin } from '../../../plugins/admin-auth.js';
+import { requireAdminPrincipal } from '../../../plugins/session.js';
 import type { IngestionContext } from '../../../use-cases/ingestion-context.js';
 import { processDelivery } from '../../../use-cases/process-delivery.js';
 import { serializeDelivery, serializeDeliverySummary } from './serialize-delivery.js';
@@ -14,14 +14,14 @@ const listQuery = z.object({
 });
 
 export interface DeliveryRouteOptions {
-  adminToken: string | undefined;
   deliveries: DeliveryRepository;
   context: IngestionContext;
 }
 
 /** The inbox for the dashboard and CLI: list, inspect, replay. Operator-only. */
 export async function deliveryRoutes(app: FastifyInstance, options: DeliveryRouteOptions) {
-  app.addHook('preHandler', requireAdmin(options.adminToken));
+  // Payloads can hold private repository content: operators only (admin session or bearer token).
+  app.addHook('preHandler', requireAdminPrincipal);
 
   app.get('/', async (request) => {
     const query = listQuery.parse(request.query);

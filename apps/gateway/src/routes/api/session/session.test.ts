@@ -1,3 +1,4 @@
+import { PostgresSessionStore } from '@agent-bot/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../plugins/session.js';
 import { TEST_ADMIN_TOKEN, type TestGateway, createTestGateway } from '../../../test-support/test-gateway.js';
@@ -68,5 +69,30 @@ describe('sessions', () => {
     });
     expect(response.statusCode).toBe(202);
     expect(response.json().enqueued).toBe(true);
+  });
+
+  it('lets an admin session, but not a signed-in GitHub user, read and replay deliveries', async () => {
+    const signIn = await gateway.app.inject({ method: 'POST', url: '/api/session', payload: { token: TEST_ADMIN_TOKEN } });
+    const admin = await gateway.app.inject({
+      method: 'GET',
+      url: '/api/deliveries',
+      headers: { cookie: sessionCookie(signIn.headers['set-cookie']) },
+    });
+    expect(admin.statusCode).toBe(200);
+
+    const { token } = await new PostgresSessionStore(gateway.db.sql).create({ kind: 'user', id: '42', login: 'octocat' }, 60_000);
+    const user = await gateway.app.inject({
+      method: 'GET',
+      url: '/api/deliveries',
+      headers: { cookie: `${SESSION_COOKIE}=${token}` },
+    });
+    expect(user.statusCode).toBe(403);
+    expect(user.json().error.code).toBe('FORBIDDEN');
+    const userTasks = await gateway.app.inject({
+      method: 'GET',
+      url: '/api/tasks',
+      headers: { cookie: `${SESSION_COOKIE}=${token}` },
+    });
+    expect(userTasks.statusCode).toBe(200);
   });
 });
