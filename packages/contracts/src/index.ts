@@ -62,3 +62,16 @@ export type {
   GitHubResults,
 } from './ports/github.port.js';
 export type { Principal, SessionStore } from './ports/session-store.port.js';
+export type {
+  GitHubAppCredentials,
+  GitHubAppStore,
+  GitHubUserTokens,
+  GitHubUserProfile,
+  GitHubUserInstallation,
+  GitHubOAuth,
+  GitHubUserStore,
+  OAuthStatePurpose,
+  ConsumedOAuthState,
+  OAuthStateStore,
+  SecretRotation,
+} from './ports/github-account.port.js';

@@ -46,7 +46,7 @@ function commentJson(
   return {
     id: c.id,
     body: c.body,
-    user: { login: c.user },
+    user: { login: c.user, type: c.user.endsWith('[bot]') ? 'Bot' : 'User' },
     html_url: `${ctx.webUrl}/${c.repo}/issues/${c.issueNumber}#issuecomment-${c.id}`,
     url: `${ctx.apiUrl}/repos/${c.repo}/issues/comments/${c.id}`,
     created_at: c.createdAt,

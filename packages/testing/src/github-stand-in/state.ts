@@ -95,7 +95,7 @@ export interface PendingCode {
 }
 
 export function randomToken(prefix: string, bytes = 18): string {
-  return `${prefix}${randomBytes(bytes).toString('base64url')}`;
+  return `${prefix}${randomBytes(bytes).toString('hex')}`;
 }
 
 export function s256(verifier: string): string {
@@ -181,6 +181,21 @@ export class StandInState {
     };
     this.installations.set(installation.id, installation);
     return installation;
+  }
+
+  /** A comment someone (a human, or `slug[bot]`) wrote on an issue or pull request. */
+  addComment(input: { repo: string; issueNumber: number; body: string; user: string }): StandInComment {
+    const at = new Date().toISOString();
+    const comment: StandInComment = { id: this.id(), ...input, createdAt: at, updatedAt: at };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  /** A review comment on a pull request's diff, to reply to. */
+  addReviewComment(input: { repo: string; pullNumber: number; body: string; user: string }): StandInReviewComment {
+    const comment: StandInReviewComment = { id: this.id(), ...input, inReplyToId: undefined };
+    this.reviewComments.push(comment);
+    return comment;
   }
 
   appByClientId(clientId: string): StandInApp | undefined {
