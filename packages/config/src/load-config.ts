@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '@agent-bot/contracts';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
+import { githubEnv, githubProblems, toGitHubConfig } from './schemas/github.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
 import { serverEnv, toServerConfig } from './schemas/server.js';
@@ -31,6 +32,7 @@ const envSchema = z
     ...redisEnv.shape,
     ...securityEnv.shape,
     ...workerEnv.shape,
+    ...githubEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -39,6 +41,9 @@ const envSchema = z
           ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
         }
       }
+    }
+    for (const problem of githubProblems(env)) {
+      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     }
     if (env.PORT === env.WORKER_PORT) {
       ctx.addIssue({ code: 'custom', path: ['WORKER_PORT'], message: 'must differ from PORT' });
@@ -54,6 +59,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     redis: toRedisConfig(env),
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
+    github: toGitHubConfig(env),
   };
 }
 

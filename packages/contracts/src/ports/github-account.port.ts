@@ -104,5 +104,9 @@ export interface OAuthStateStore {
 
 /** Re-encrypts every secret at rest with the current key. */
 export interface SecretRotation {
-  rotate(): Promise<{ examined: number; reencrypted: number }>;
+  /**
+   * Rewrites values written with older keys. `keysInUse` lists the key ids still stored
+   * afterwards: an old key may leave ENCRYPTION_KEYS once its id is absent.
+   */
+  rotate(): Promise<{ examined: number; reencrypted: number; keysInUse: string[] }>;
 }
