@@ -3,10 +3,14 @@ import type { GatewayDeps } from './deps.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { requestSerializers } from './plugins/request-serializers.js';
 import { sessionPlugin } from './plugins/session.js';
+import { rotateKeysRoutes } from './routes/api/admin/rotate-keys.js';
 import { sessionRoutes } from './routes/api/session/index.js';
 import { taskRoutes } from './routes/api/tasks/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { githubNotConfiguredRoutes } from './routes/not-configured.js';
+import { githubOAuthRoutes } from './routes/oauth/index.js';
+import { setupRoutes } from './routes/setup/index.js';
 
 /** Builds the gateway without listening: main.ts listens, tests use app.inject. */
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
@@ -29,5 +33,13 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes, deps);
   await app.register(sessionRoutes, { ...deps, prefix: '/api/session' });
   await app.register(taskRoutes, { ...deps, prefix: '/api/tasks' });
+  if (deps.github) {
+    const withGitHub = { ...deps, github: deps.github };
+    await app.register(setupRoutes, { ...withGitHub, prefix: '/setup' });
+    await app.register(githubOAuthRoutes, { ...withGitHub, prefix: '/oauth/github' });
+    await app.register(rotateKeysRoutes, { secretRotation: deps.github.secretRotation, prefix: '/api/admin' });
+  } else {
+    await app.register(githubNotConfiguredRoutes);
+  }
   return app;
 }

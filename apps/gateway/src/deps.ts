@@ -1,5 +1,17 @@
-import type { JobQueue, SessionStore, TaskEventRepository, TaskRepository, WorkerRegistry } from '@agent-bot/contracts';
+import type {
+  GitHubAppCredentials,
+  GitHubUserStore,
+  JobQueue,
+  OAuthStateStore,
+  SecretRotation,
+  SessionStore,
+  TaskEventRepository,
+  TaskRepository,
+  WorkerRegistry,
+} from '@agent-bot/contracts';
 import type { HealthAggregator, Logger, Metrics } from '@agent-bot/observability';
+import type { GitHubAppSource } from './use-cases/github/github-app-source.js';
+import type { GitHubUserTokenService } from './use-cases/github/github-user-tokens.js';
 
 export interface ReadinessProbe {
   /** Resolves with what is wrong; an empty list means ready. */
@@ -23,4 +35,26 @@ export interface GatewayDeps {
   /** Signs cookies that must not be forged (see cookie-secret.ts). */
   cookieSecret: Buffer;
   sessionTtlMs: number;
+  /**
+   * GitHub App setup, OAuth sign-in, user tokens and key rotation. Undefined without
+   * ENCRYPTION_KEY (secrets could not be stored): those routes then answer 503.
+   */
+  github?: GitHubGatewayDeps | undefined;
+}
+
+export interface GitHubGatewayDeps {
+  /** GITHUB_API_URL. */
+  apiUrl: string;
+  /** The app's credentials: environment first, else the manifest-created one. */
+  app: GitHubAppSource;
+  users: GitHubUserStore;
+  oauthStates: OAuthStateStore;
+  /**
+   * User tokens (refresh, revoke). The webhook handler calls `userTokens.revoke(String(sender.id))`
+   * for a `github_app_authorization` event with action `revoked`.
+   */
+  userTokens: GitHubUserTokenService;
+  secretRotation: SecretRotation;
+  /** Trades a manifest-flow code for the new app's credentials. */
+  convertManifest(code: string): Promise<GitHubAppCredentials>;
 }

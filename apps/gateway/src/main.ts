@@ -15,6 +15,7 @@ import { BullMqJobQueue, RedisWorkerRegistry, assertNoEviction, assertRedisReach
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { deriveCookieSecret } from './cookie-secret.js';
+import { createGitHubGatewayDeps } from './github-deps.js';
 import { gatewayHealthChecks } from './health-checks.js';
 import { createReadinessProbe } from './readiness.js';
 
@@ -40,6 +41,21 @@ async function main(): Promise<void> {
     read: async () => Object.entries(await queue.depth()).map(([state, value]) => ({ labels: { state }, value })),
   });
 
+  const sessions = new PostgresSessionStore(sql);
+  // Secrets at rest need ENCRYPTION_KEY; without it the GitHub routes explain what is missing.
+  const github = config.security.encryptionKey
+    ? createGitHubGatewayDeps({
+        sql,
+        encryptionKey: config.security.encryptionKey,
+        previousEncryptionKeys: config.security.previousEncryptionKeys.map((entry) => entry.key),
+        apiUrl: config.github.apiUrl,
+        appFromEnvironment: config.github.app,
+        sessions,
+        logger,
+      })
+    : undefined;
+  if (!github) logger.warn('ENCRYPTION_KEY is not set: GitHub App setup and sign-in are disabled');
+
   const app = await buildApp({
     logger,
     metrics,
@@ -58,9 +74,10 @@ async function main(): Promise<void> {
     workers,
     adminToken: config.security.adminToken,
     publicUrl: config.server.publicUrl,
-    sessions: new PostgresSessionStore(sql),
+    sessions,
     cookieSecret: deriveCookieSecret(config.security.encryptionKey),
     sessionTtlMs: config.security.sessionTtlMs,
+    github,
   });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

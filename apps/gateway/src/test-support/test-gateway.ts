@@ -18,8 +18,13 @@ export interface TestGateway {
 }
 
 /** A gateway on the real PostgreSQL and Redis, in its own database and key prefix. */
-export async function createTestGateway(overrides: Partial<GatewayDeps> = {}): Promise<TestGateway> {
+export async function createTestGateway(
+  overrides:
+    | Partial<GatewayDeps>
+    | ((context: { db: TestDatabase; sessions: PostgresSessionStore }) => Partial<GatewayDeps>) = {},
+): Promise<TestGateway> {
   const db = await createTestDatabase();
+  const sessions = new PostgresSessionStore(db.sql);
   const redisPrefix = uniqueRedisPrefix('gw');
   const redis = createRedis(TEST_REDIS_URL, 'producer');
   // The producer connection fails fast instead of queueing commands: wait until it is connected.
@@ -37,10 +42,10 @@ export async function createTestGateway(overrides: Partial<GatewayDeps> = {}): P
     workers,
     adminToken: TEST_ADMIN_TOKEN,
     publicUrl: 'http://localhost:8080',
-    sessions: new PostgresSessionStore(db.sql),
+    sessions,
     cookieSecret: randomBytes(32),
     sessionTtlMs: 3600_000,
-    ...overrides,
+    ...(typeof overrides === 'function' ? overrides({ db, sessions }) : overrides),
   };
   const app = await buildApp(deps);
   await app.ready();
