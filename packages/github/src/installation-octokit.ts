@@ -9,7 +9,14 @@ import { createOctokit, type GitHubOctokit } from './create-octokit.js';
 export class InstallationOctokits {
   private readonly clients = new Map<string, GitHubOctokit>();
 
-  constructor(private readonly options: { tokens: InstallationTokens; baseUrl: string; logger: Logger }) {}
+  constructor(
+    private readonly options: {
+      /** With `invalidate`, a token GitHub answers 401 to is dropped so the next request mints anew. */
+      tokens: InstallationTokens & { invalidate?(installationId: string): void };
+      baseUrl: string;
+      logger: Logger;
+    },
+  ) {}
 
   for(installationId: string): GitHubOctokit {
     let client = this.clients.get(installationId);
@@ -18,6 +25,10 @@ export class InstallationOctokits {
       client.hook.before('request', async (request) => {
         const { token } = await this.options.tokens.get(installationId);
         request.headers.authorization = `token ${token}`;
+      });
+      client.hook.error('request', (error) => {
+        if ((error as { status?: number }).status === 401) this.options.tokens.invalidate?.(installationId);
+        throw error;
       });
       this.clients.set(installationId, client);
     }
