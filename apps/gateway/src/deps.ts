@@ -9,8 +9,8 @@ import type {
   TaskRepository,
   WorkerRegistry,
 } from '@agent-bot/contracts';
+import type { GitHubAppSource } from '@agent-bot/github';
 import type { HealthAggregator, Logger, Metrics } from '@agent-bot/observability';
-import type { GitHubAppSource } from './use-cases/github/github-app-source.js';
 import type { GitHubUserTokenService } from './use-cases/github/github-user-tokens.js';
 
 export interface ReadinessProbe {
@@ -45,7 +45,11 @@ export interface GatewayDeps {
 export interface GitHubGatewayDeps {
   /** GITHUB_API_URL. */
   apiUrl: string;
-  /** The app's credentials: environment first, else the manifest-created one. */
+  /**
+   * The app: environment first, else the manifest-created one. `app.adapters()` gives the
+   * installation tokens, permissions and results ports; `app.webhookSecret()` the webhook secret
+   * (both null/undefined until an app exists).
+   */
   app: GitHubAppSource;
   users: GitHubUserStore;
   oauthStates: OAuthStateStore;

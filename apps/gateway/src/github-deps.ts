@@ -7,10 +7,9 @@ import {
   SecretCipher,
   type Sql,
 } from '@agent-bot/db';
-import { convertAppManifest, OctokitGitHubOAuth } from '@agent-bot/github';
+import { convertAppManifest, type EnvironmentGitHubApp, GitHubAppSource } from '@agent-bot/github';
 import type { Logger } from '@agent-bot/observability';
 import type { GitHubGatewayDeps } from './deps.js';
-import { type EnvironmentGitHubApp, GitHubAppSource } from './use-cases/github/github-app-source.js';
 import { GitHubUserTokenService } from './use-cases/github/github-user-tokens.js';
 
 export interface CreateGitHubGatewayDepsOptions {
@@ -32,8 +31,8 @@ export function createGitHubGatewayDeps(options: CreateGitHubGatewayDepsOptions)
   const app = new GitHubAppSource({
     fromEnvironment: options.appFromEnvironment,
     store: new PostgresGitHubAppStore(options.sql, cipher),
-    createOAuth: ({ clientId, clientSecret }) =>
-      new OctokitGitHubOAuth({ clientId, clientSecret, baseUrl: options.apiUrl, logger }),
+    apiUrl: options.apiUrl,
+    logger,
   });
   const users = new PostgresGitHubUserStore(options.sql, cipher);
   return {

@@ -3,11 +3,13 @@ import { createLogger } from '@agent-bot/observability';
 import { type GitHubStandIn, startGitHubStandIn } from '@agent-bot/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubAdapters, type GitHubAdapters } from './create-github-adapters.js';
+import { OctokitGitHubOAuth } from './oauth/octokit-github-oauth.js';
 
 /** GitHub Enterprise Server: the API under /api/v3, OAuth at the server root, its own REST description. */
 describe('GitHub Enterprise Server base URL', () => {
   let gh: GitHubStandIn;
   let adapters: GitHubAdapters;
+  let oauth: OctokitGitHubOAuth;
   let installationId: string;
   let userId: number;
 
@@ -23,6 +25,10 @@ describe('GitHub Enterprise Server base URL', () => {
     adapters = createGitHubAdapters({
       appId: String(app.id),
       privateKey: app.privateKey,
+      baseUrl: gh.apiUrl,
+      logger: createLogger({ name: 'test', level: 'silent' }),
+    });
+    oauth = new OctokitGitHubOAuth({
       clientId: app.clientId,
       clientSecret: app.clientSecret,
       baseUrl: gh.apiUrl,
@@ -44,7 +50,7 @@ describe('GitHub Enterprise Server base URL', () => {
   it('sends the browser and the token exchange to the server root', async () => {
     const verifier = randomBytes(32).toString('base64url');
     const url = new URL(
-      adapters.oauth.authorizationUrl({
+      oauth.authorizationUrl({
         state: 's',
         codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
         redirectUrl: 'http://gw/cb',
@@ -54,9 +60,9 @@ describe('GitHub Enterprise Server base URL', () => {
     gh.signInAs(userId);
     const approved = await fetch(url, { redirect: 'manual' });
     const code = new URL(approved.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const tokens = await adapters.oauth.exchangeCode({ code, codeVerifier: verifier, redirectUrl: 'http://gw/cb' });
-    expect(await adapters.oauth.user(tokens.accessToken)).toEqual({ id: String(userId), login: 'enterprise-user' });
-    expect((await adapters.oauth.installations(tokens.accessToken)).map((i) => i.id)).toEqual([installationId]);
+    const tokens = await oauth.exchangeCode({ code, codeVerifier: verifier, redirectUrl: 'http://gw/cb' });
+    expect(await oauth.user(tokens.accessToken)).toEqual({ id: String(userId), login: 'enterprise-user' });
+    expect((await oauth.installations(tokens.accessToken)).map((i) => i.id)).toEqual([installationId]);
     expect(gh.calls('oauth/access_token')[0]?.path).toBe('/login/oauth/access_token');
   });
 

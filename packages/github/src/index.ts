@@ -13,3 +13,9 @@ export { APP_PERMISSIONS, APP_EVENTS, buildAppManifest, manifestFormAction, conv
 export { githubWebUrl } from './github-web-url.js';
 export { toGitHubError } from './github-errors.js';
 export { createGitHubAdapters, type GitHubAdapterOptions, type GitHubAdapters } from './create-github-adapters.js';
+export {
+  GitHubAppSource,
+  type GitHubAppSourceOptions,
+  type EnvironmentGitHubApp,
+  type KnownGitHubApp,
+} from './github-app-source.js';

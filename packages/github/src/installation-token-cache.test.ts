@@ -17,8 +17,6 @@ describe('InstallationTokenCache against the GitHub stand-in', () => {
     adapters = createGitHubAdapters({
       appId: String(app.id),
       privateKey: app.privateKey,
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
       baseUrl: gh.apiUrl,
       logger: createLogger({ name: 'test', level: 'silent' }),
       now: () => clock,

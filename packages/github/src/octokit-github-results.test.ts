@@ -21,8 +21,6 @@ describe('GitHub results and permissions against the stand-in', () => {
     adapters = createGitHubAdapters({
       appId: String(app.id),
       privateKey: app.privateKey,
-      clientId: app.clientId,
-      clientSecret: app.clientSecret,
       baseUrl: gh.apiUrl,
       logger: createLogger({ name: 'test', level: 'silent' }),
     });
