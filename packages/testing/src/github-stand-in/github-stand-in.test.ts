@@ -54,6 +54,16 @@ describe('GitHub stand-in', () => {
     ]);
   });
 
+  it('flags a missing required query parameter and a value outside its enum', async () => {
+    const before = gh.requests.length;
+    expect((await api('/search/issues')).status).toBe(422);
+    expect((await api('/repos/a/b/pulls?state=merged')).status).toBe(422);
+    expect(gh.requests.slice(before).flatMap((r) => r.violations)).toEqual([
+      'search/issues-and-pull-requests: required query parameter "q" is missing',
+      'pulls/list: query parameter "state" must be one of open, closed, all',
+    ]);
+  });
+
   it('mints installation tokens only for a JWT signed with the app key, with the configured lifetime', async () => {
     const app = gh.state.createApp();
     const other = gh.state.createApp();
@@ -153,7 +163,7 @@ describe('GitHub stand-in', () => {
   });
 
   it('recorded no violations in the conforming requests above', () => {
-    const expected = gh.requests.filter((r) => r.path === '/repos/a/b/not-an-endpoint' || r.path.startsWith('/repos/a/b/'));
+    const expected = gh.requests.filter((r) => r.path.startsWith('/repos/a/b/') || r.path === '/search/issues');
     const unexpected = gh.requests.filter((r) => !expected.includes(r)).flatMap((r) => r.violations);
     expect(unexpected).toEqual([]);
   });
