@@ -25,5 +25,7 @@ export type {
   StandInComment,
   StandInPull,
   StandInReviewComment,
+  StandInIssue,
+  StandInReaction,
 } from './github-stand-in/state.js';
 export type { StandInTuning } from './github-stand-in/types.js';

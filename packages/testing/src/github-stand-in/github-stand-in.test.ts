@@ -162,6 +162,41 @@ describe('GitHub stand-in', () => {
     expect((await api(`/app-manifests/${code}/conversions`, { method: 'POST' })).status).toBe(404);
   });
 
+  it('serves issues, pull requests, reactions and the installation repository list', async () => {
+    const app = gh.state.createApp({ name: 'reactor' });
+    const installation = gh.state.createInstallation({ appId: app.id, account: 'octo-org', repos: ['octo-org/gizmo'] });
+    gh.state.createRepo({ fullName: 'octo-org/gizmo' });
+    gh.state.addIssue({ repo: 'octo-org/gizmo', number: 1, title: 'Bug' });
+    gh.state.addIssue({ repo: 'octo-org/gizmo', number: 2, title: 'Fix' });
+    gh.state.addPull({ repo: 'octo-org/gizmo', number: 2, head: 'octo-org:fix', base: 'main' });
+    const comment = gh.state.addComment({ repo: 'octo-org/gizmo', issueNumber: 1, body: '@agent-bot fix it', user: 'octocat' });
+    const minted = await api(`/app/installations/${installation.id}/access_tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${appJwt(app.id, app.privateKey)}` },
+    });
+    const { token } = (await minted.json()) as { token: string };
+    expect(((await (await api('/repos/octo-org/gizmo/issues/1', { token })).json()) as { title: string }).title).toBe('Bug');
+    expect(
+      ((await (await api('/repos/octo-org/gizmo/issues/2', { token })).json()) as { pull_request?: unknown }).pull_request,
+    ).toBeDefined();
+    expect(((await (await api('/repos/octo-org/gizmo/pulls/2', { token })).json()) as { head: { ref: string } }).head.ref).toBe(
+      'fix',
+    );
+    const react = () =>
+      api(`/repos/octo-org/gizmo/issues/comments/${comment.id}/reactions`, {
+        method: 'POST',
+        token,
+        body: JSON.stringify({ content: 'eyes' }),
+      });
+    expect((await react()).status).toBe(201);
+    expect((await react()).status).toBe(200);
+    expect(gh.state.reactions).toEqual([
+      expect.objectContaining({ subject: 'issue_comment', subjectId: comment.id, content: 'eyes', user: 'reactor[bot]' }),
+    ]);
+    const listed = (await (await api('/installation/repositories', { token })).json()) as { total_count: number };
+    expect(listed.total_count).toBe(1);
+  });
+
   it('recorded no violations in the conforming requests above', () => {
     const expected = gh.requests.filter((r) => r.path.startsWith('/repos/a/b/') || r.path === '/search/issues');
     const unexpected = gh.requests.filter((r) => !expected.includes(r)).flatMap((r) => r.violations);

@@ -92,6 +92,27 @@ function author(ctx: HandlerContext): string {
   return 'ghost';
 }
 
+function reaction(
+  ctx: HandlerContext,
+  subject: 'issue' | 'issue_comment' | 'review_comment',
+  subjectId: number,
+  repo: string,
+): HandlerResult {
+  const existing = ctx.state.reactions.find(
+    (r) =>
+      r.repo === repo &&
+      r.subject === subject &&
+      r.subjectId === subjectId &&
+      r.content === ctx.body.content &&
+      r.user === author(ctx),
+  );
+  // GitHub answers 200 with the existing reaction when the same user reacts twice.
+  if (existing) return json(200, { id: existing.id, content: existing.content, user: { login: existing.user } });
+  const created = { id: ctx.state.id(), repo, subject, subjectId, content: String(ctx.body.content), user: author(ctx) };
+  ctx.state.reactions.push(created);
+  return json(201, { id: created.id, content: created.content, user: { login: created.user } });
+}
+
 export const restHandlers: Record<string, Handler> = {
   'apps/create-from-manifest': (ctx) => {
     const code = ctx.pathParams.code ?? '';
@@ -284,6 +305,70 @@ export const restHandlers: Record<string, Handler> = {
     };
     ctx.state.pulls.push(pull);
     return json(201, pullJson(ctx, pull));
+  },
+
+  'issues/get': (ctx) => {
+    const repo = reachableRepo(ctx);
+    if (isResult(repo)) return repo;
+    const number = Number(ctx.pathParams.issue_number);
+    const issue = ctx.state.issues.find((i) => i.repo === repo.fullName && i.number === number);
+    if (!issue) return notFound();
+    const isPull = ctx.state.pulls.some((p) => p.repo === repo.fullName && p.number === number);
+    return json(200, {
+      number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      user: { login: issue.user },
+      html_url: `${ctx.webUrl}/${repo.fullName}/${isPull ? 'pull' : 'issues'}/${number}`,
+      ...(isPull ? { pull_request: { url: `${ctx.apiUrl}/repos/${repo.fullName}/pulls/${number}` } } : {}),
+    });
+  },
+
+  'pulls/get': (ctx) => {
+    const repo = reachableRepo(ctx);
+    if (isResult(repo)) return repo;
+    const pull = ctx.state.pulls.find((p) => p.repo === repo.fullName && p.number === Number(ctx.pathParams.pull_number));
+    return pull ? json(200, pullJson(ctx, pull)) : notFound();
+  },
+
+  'reactions/create-for-issue': (ctx) => {
+    const repo = reachableRepo(ctx);
+    if (isResult(repo)) return repo;
+    return reaction(ctx, 'issue', Number(ctx.pathParams.issue_number), repo.fullName);
+  },
+
+  'reactions/create-for-issue-comment': (ctx) => {
+    const repo = reachableRepo(ctx);
+    if (isResult(repo)) return repo;
+    const id = Number(ctx.pathParams.comment_id);
+    if (!ctx.state.comments.some((c) => c.repo === repo.fullName && c.id === id)) return notFound();
+    return reaction(ctx, 'issue_comment', id, repo.fullName);
+  },
+
+  'reactions/create-for-pull-request-review-comment': (ctx) => {
+    const repo = reachableRepo(ctx);
+    if (isResult(repo)) return repo;
+    const id = Number(ctx.pathParams.comment_id);
+    if (!ctx.state.reviewComments.some((c) => c.repo === repo.fullName && c.id === id)) return notFound();
+    return reaction(ctx, 'review_comment', id, repo.fullName);
+  },
+
+  'apps/list-repos-accessible-to-installation': (ctx) => {
+    if (ctx.caller.kind !== 'installation') return unauthorized('Requires an installation token');
+    const repos = ctx.caller.installation.repos
+      .map((name) => ctx.state.repos.get(name))
+      .filter((r): r is StandInRepo => r !== undefined);
+    return json(200, {
+      total_count: repos.length,
+      repositories: repos.map((r) => ({
+        id: r.id,
+        full_name: r.fullName,
+        name: r.fullName.split('/')[1],
+        private: r.private,
+        default_branch: r.defaultBranch,
+      })),
+    });
   },
 
   'pulls/create-reply-for-review-comment': (ctx) => {

@@ -72,6 +72,25 @@ export interface StandInReviewComment {
   inReplyToId: number | undefined;
 }
 
+export interface StandInIssue {
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  user: string;
+  state: 'open' | 'closed';
+}
+
+export interface StandInReaction {
+  id: number;
+  repo: string;
+  /** 'issue' (issue or pull request), 'issue_comment' or 'review_comment'. */
+  subject: 'issue' | 'issue_comment' | 'review_comment';
+  subjectId: number;
+  content: string;
+  user: string;
+}
+
 export interface IssuedToken {
   token: string;
   expiresAt: number;
@@ -111,6 +130,8 @@ export class StandInState {
   readonly comments: StandInComment[] = [];
   readonly pulls: StandInPull[] = [];
   readonly reviewComments: StandInReviewComment[] = [];
+  readonly issues: StandInIssue[] = [];
+  readonly reactions: StandInReaction[] = [];
   /** token -> installation id */
   readonly installationTokens = new Map<string, { installationId: number; expiresAt: number }>();
   readonly userGrants: UserGrant[] = [];
@@ -181,6 +202,28 @@ export class StandInState {
     };
     this.installations.set(installation.id, installation);
     return installation;
+  }
+
+  /** An issue (pull requests are issues too: add one here and one with addPull). */
+  addIssue(input: { repo: string; number: number; title: string; body?: string; user?: string }): StandInIssue {
+    const issue: StandInIssue = { body: '', user: 'octocat', ...input, state: 'open' };
+    this.issues.push(issue);
+    return issue;
+  }
+
+  /** An open pull request from `head` (owner:branch) into `base`. */
+  addPull(input: {
+    repo: string;
+    number: number;
+    head: string;
+    base: string;
+    title?: string;
+    body?: string;
+    draft?: boolean;
+  }): StandInPull {
+    const pull: StandInPull = { id: this.id(), title: '', body: '', draft: false, ...input, state: 'open' };
+    this.pulls.push(pull);
+    return pull;
   }
 
   /** A comment someone (a human, or `slug[bot]`) wrote on an issue or pull request. */
