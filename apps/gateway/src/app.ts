@@ -3,6 +3,7 @@ import type { GatewayDeps } from './deps.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { requestSerializers } from './plugins/request-serializers.js';
 import { sessionPlugin } from './plugins/session.js';
+import { rotateKeysRoutes } from './routes/api/admin/rotate-keys.js';
 import { sessionRoutes } from './routes/api/session/index.js';
 import { deliveryRoutes } from './routes/api/deliveries/index.js';
 import { taskRoutes } from './routes/api/tasks/index.js';
@@ -10,6 +11,9 @@ import { healthRoutes } from './routes/health/index.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
 import { createIngestionContext } from './use-cases/ingestion-context.js';
+import { githubNotConfiguredRoutes } from './routes/not-configured.js';
+import { githubOAuthRoutes } from './routes/oauth/index.js';
+import { setupRoutes } from './routes/setup/index.js';
 
 /** Builds the gateway without listening: main.ts listens, tests use app.inject. */
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
@@ -40,6 +44,14 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
       context,
       prefix: '/api/deliveries',
     });
+  }
+  if (deps.github) {
+    const withGitHub = { ...deps, github: deps.github };
+    await app.register(setupRoutes, { ...withGitHub, prefix: '/setup' });
+    await app.register(githubOAuthRoutes, { ...withGitHub, prefix: '/oauth/github' });
+    await app.register(rotateKeysRoutes, { secretRotation: deps.github.secretRotation, prefix: '/api/admin' });
+  } else {
+    await app.register(githubNotConfiguredRoutes);
   }
   return app;
 }

@@ -1,6 +1,18 @@
-import type { JobQueue, SessionStore, TaskEventRepository, TaskRepository, WorkerRegistry } from '@agent-bot/contracts';
+import type {
+  GitHubAppCredentials,
+  GitHubUserStore,
+  JobQueue,
+  OAuthStateStore,
+  SecretRotation,
+  SessionStore,
+  TaskEventRepository,
+  TaskRepository,
+  WorkerRegistry,
+} from '@agent-bot/contracts';
+import type { GitHubAppSource } from '@agent-bot/github';
 import type { HealthAggregator, Logger, Metrics } from '@agent-bot/observability';
 import type { IngestionDeps } from './ingestion-deps.js';
+import type { GitHubUserTokenService } from './use-cases/github/github-user-tokens.js';
 
 export interface ReadinessProbe {
   /** Resolves with what is wrong; an empty list means ready. */
@@ -26,4 +38,30 @@ export interface GatewayDeps {
   sessionTtlMs: number;
   /** Webhook inbox, providers and triggers; without it /webhooks and /api/deliveries are not mounted. */
   ingestion?: IngestionDeps;
+  /**
+   * GitHub App setup, OAuth sign-in, user tokens and key rotation. Undefined without
+   * ENCRYPTION_KEY (secrets could not be stored): those routes then answer 503.
+   */
+  github?: GitHubGatewayDeps | undefined;
+}
+
+export interface GitHubGatewayDeps {
+  /** GITHUB_API_URL. */
+  apiUrl: string;
+  /**
+   * The app: environment first, else the manifest-created one. `app.adapters()` gives the
+   * installation tokens, permissions and results ports; `app.webhookSecret()` the webhook secret
+   * (both null/undefined until an app exists).
+   */
+  app: GitHubAppSource;
+  users: GitHubUserStore;
+  oauthStates: OAuthStateStore;
+  /**
+   * User tokens (refresh, revoke). The webhook handler calls `userTokens.revoke(String(sender.id))`
+   * for a `github_app_authorization` event with action `revoked`.
+   */
+  userTokens: GitHubUserTokenService;
+  secretRotation: SecretRotation;
+  /** Trades a manifest-flow code for the new app's credentials. */
+  convertManifest(code: string): Promise<GitHubAppCredentials>;
 }

@@ -5,6 +5,7 @@ import type {
   TaskQueueLedger,
   WebhookProvider,
 } from '@agent-bot/contracts';
+import type { WebhookSecretSource } from './providers/provider.js';
 
 /** What webhook ingestion needs beyond the gateway's common deps. */
 export interface IngestionDeps {
@@ -16,7 +17,9 @@ export interface IngestionDeps {
   botHandle: string;
   botLabel: string;
   /** Per-provider secrets; a provider without one refuses every request with 401. */
-  secrets: Partial<Record<WebhookProvider, string | undefined>>;
+  secrets: Partial<Record<Exclude<WebhookProvider, 'github'>, string | undefined>> & { github?: WebhookSecretSource };
+  /** Deletes a user's GitHub tokens and sessions when they revoke the app's authorization. */
+  onGitHubAuthorizationRevoked?: (githubUserId: string) => Promise<void>;
   /** Milliseconds since the epoch; injected so Slack timestamp checks are testable. */
   now?: () => number;
 }

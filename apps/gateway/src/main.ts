@@ -18,9 +18,11 @@ import { BullMqJobQueue, RedisWorkerRegistry, assertNoEviction, assertRedisReach
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { deriveCookieSecret } from './cookie-secret.js';
+import { createGitHubGatewayDeps } from './github-deps.js';
 import { gatewayHealthChecks } from './health-checks.js';
 import { registerDeploymentMetrics } from './deployment-metrics.js';
 import type { IngestionDeps } from './ingestion-deps.js';
+import { AppRepositoryPermissions } from './providers/github/app-repository-permissions.js';
 import { UnconfiguredRepositoryPermissions } from './providers/github/unconfigured-permissions.js';
 import { createReadinessProbe } from './readiness.js';
 import { createIngestionContext } from './use-cases/ingestion-context.js';
@@ -43,17 +45,41 @@ async function main(): Promise<void> {
   const workers = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
   registerDeploymentMetrics(metrics, queue, workers);
 
+  const sessions = new PostgresSessionStore(sql);
+  // Secrets at rest need ENCRYPTION_KEY; without it the GitHub routes explain what is missing.
+  const github = config.security.encryptionKey
+    ? createGitHubGatewayDeps({
+        sql,
+        encryptionKey: config.security.encryptionKey,
+        previousEncryptionKeys: config.security.previousEncryptionKeys.map((entry) => entry.key),
+        apiUrl: config.github.apiUrl,
+        appFromEnvironment: config.github.app,
+        sessions,
+        logger,
+      })
+    : undefined;
+  if (!github) logger.warn('ENCRYPTION_KEY is not set: GitHub App setup and sign-in are disabled');
+
   const tasks = new PostgresTaskRepository(sql);
   const ingestion: IngestionDeps = {
     deliveries: new PostgresDeliveryRepository(sql),
     installations: new PostgresInstallationRepository(sql),
     taskLedger: new PostgresTaskQueueLedger(sql),
-    // Until packages/github provides an Octokit implementation, authors whose author_association is
-    // not decisive are refused ("permission unknown: GitHub App not configured").
-    permissions: new UnconfiguredRepositoryPermissions(),
+    // Without a GitHub App, authors whose author_association is not decisive are refused
+    // ("permission unknown: GitHub App not configured").
+    permissions: github ? new AppRepositoryPermissions(() => github.app.adapters()) : new UnconfiguredRepositoryPermissions(),
     botHandle: config.webhooks.botHandle,
     botLabel: config.webhooks.botLabel,
-    secrets: config.webhooks.secrets,
+    // GITHUB_WEBHOOK_SECRET wins; otherwise the secret of the app created through /setup.
+    secrets: {
+      ...config.webhooks.secrets,
+      github: config.webhooks.secrets.github ?? (github ? () => github.app.webhookSecret() : undefined),
+    },
+    onGitHubAuthorizationRevoked: github
+      ? async (userId) => {
+          await github.userTokens.revoke(userId);
+        }
+      : undefined,
   };
 
   const app = await buildApp({
@@ -74,10 +100,11 @@ async function main(): Promise<void> {
     workers,
     adminToken: config.security.adminToken,
     publicUrl: config.server.publicUrl,
-    sessions: new PostgresSessionStore(sql),
+    sessions,
     cookieSecret: deriveCookieSecret(config.security.encryptionKey),
     sessionTtlMs: config.security.sessionTtlMs,
     ingestion,
+    github,
   });
 
   // Queues deliveries and tasks stored while Redis was unreachable, once it is back.

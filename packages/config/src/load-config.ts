@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '@agent-bot/contracts';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
+import { githubEnv, githubProblems, toGitHubConfig } from './schemas/github.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
 import { serverEnv, toServerConfig } from './schemas/server.js';
@@ -33,6 +34,7 @@ const envSchema = z
     ...securityEnv.shape,
     ...workerEnv.shape,
     ...webhooksEnv.shape,
+    ...githubEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -41,6 +43,9 @@ const envSchema = z
           ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
         }
       }
+    }
+    for (const problem of githubProblems(env)) {
+      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     }
     if (env.PORT === env.WORKER_PORT) {
       ctx.addIssue({ code: 'custom', path: ['WORKER_PORT'], message: 'must differ from PORT' });
@@ -57,6 +62,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
     webhooks: toWebhooksConfig(env),
+    github: toGitHubConfig(env),
   };
 }
 

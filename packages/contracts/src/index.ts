@@ -80,3 +80,16 @@ export type {
   InstallationRepositoryRef,
 } from './ports/installation-repository.port.js';
 export type { TaskQueueLedger } from './ports/task-queue-ledger.port.js';
+export type {
+  GitHubAppCredentials,
+  GitHubAppStore,
+  GitHubUserTokens,
+  GitHubUserProfile,
+  GitHubUserInstallation,
+  GitHubOAuth,
+  GitHubUserStore,
+  OAuthStatePurpose,
+  ConsumedOAuthState,
+  OAuthStateStore,
+  SecretRotation,
+} from './ports/github-account.port.js';

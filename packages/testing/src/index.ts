@@ -6,3 +6,30 @@ export { startRedisServer, type RedisServer } from './redis-server.js';
 export { startPostgresServer, type PostgresServer } from './postgres-server.js';
 export { spawnSource, type SourceProcess } from './spawn-source.js';
 export { waitForHttp } from './wait-for-http.js';
+export {
+  startGitHubStandIn,
+  type GitHubStandIn,
+  type GitHubStandInOptions,
+  type RecordedRequest,
+} from './github-stand-in/github-stand-in.js';
+export {
+  openApiChecker,
+  OpenApiChecker,
+  type OpenApiDescription,
+  type CheckResult,
+  type OperationMatch,
+} from './github-stand-in/openapi-checker.js';
+export type {
+  StandInState,
+  StandInApp,
+  StandInUser,
+  StandInInstallation,
+  StandInRepo,
+  StandInPermission,
+  StandInComment,
+  StandInPull,
+  StandInReviewComment,
+  StandInIssue,
+  StandInReaction,
+} from './github-stand-in/state.js';
+export type { StandInTuning } from './github-stand-in/types.js';

@@ -32,7 +32,12 @@ export interface NormaliseContext {
   triggers: TriggerSettings;
   permissions: RepositoryPermissions;
   installations: InstallationRepository;
+  /** A user revoked the app's authorization: delete their tokens and end their sessions. */
+  onGitHubAuthorizationRevoked?: (githubUserId: string) => Promise<void>;
 }
+
+/** A secret fixed in configuration, or read when needed (a GitHub App created through /setup). */
+export type WebhookSecretSource = string | undefined | (() => Promise<string | undefined>);
 
 export interface ParsedDelivery {
   payload: unknown;

@@ -30,6 +30,7 @@ export const TEST_ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
 export interface TestGateway {
   app: FastifyInstance;
+  deps: GatewayDeps;
   db: TestDatabase;
   queue: BullMqJobQueue;
   redis: RedisClient;
@@ -53,9 +54,10 @@ export async function createTestGateway(
     botHandle?: string;
     botLabel?: string;
     now?: () => number;
+    onGitHubAuthorizationRevoked?: (githubUserId: string) => Promise<void>;
     db?: TestDatabase;
-    /** Replaces any dependency buildApp receives. */
-    overrides?: Partial<GatewayDeps>;
+    /** Replaces any dependency buildApp receives (a function sees the test database and session store). */
+    overrides?: Partial<GatewayDeps> | ((context: { db: TestDatabase; sessions: PostgresSessionStore }) => Partial<GatewayDeps>);
   } = {},
 ): Promise<TestGateway> {
   const db = options.db ?? (await createTestDatabase());
@@ -77,8 +79,11 @@ export async function createTestGateway(
     botLabel: options.botLabel ?? 'agent-bot',
     secrets: { ...TEST_SECRETS },
     now: options.now,
+    onGitHubAuthorizationRevoked: options.onGitHubAuthorizationRevoked,
   };
-  const app = await buildApp({
+  const sessions = new PostgresSessionStore(db.sql);
+  const overrides = typeof options.overrides === 'function' ? options.overrides({ db, sessions }) : options.overrides;
+  const deps: GatewayDeps = {
     logger,
     metrics,
     health: createHealthAggregator({ version: 'test', checks: [] }),
@@ -88,13 +93,14 @@ export async function createTestGateway(
     queue: queue as JobQueue,
     workers: new RedisWorkerRegistry({ redis, prefix }),
     adminToken: TEST_ADMIN_TOKEN,
-    publicUrl: 'http://localhost',
+    publicUrl: 'http://localhost:8080',
     ingestion,
-    sessions: new PostgresSessionStore(db.sql),
+    sessions,
     cookieSecret: randomBytes(32),
     sessionTtlMs: 3600_000,
-    ...options.overrides,
-  });
+    ...overrides,
+  };
+  const app = await buildApp(deps);
   await app.ready();
   const context = createIngestionContext({ ingestion, tasks, queue, logger, metrics });
   const reconciler = createInboxReconciler({
@@ -107,6 +113,7 @@ export async function createTestGateway(
   });
   return {
     app,
+    deps,
     db,
     queue,
     redis,

@@ -31,6 +31,7 @@ export function createIngestionContext(deps: {
         triggers: { botHandle: ingestion.botHandle.toLowerCase(), botLabel: ingestion.botLabel },
         permissions: ingestion.permissions,
         installations: ingestion.installations,
+        onGitHubAuthorizationRevoked: ingestion.onGitHubAuthorizationRevoked,
       },
     },
   };

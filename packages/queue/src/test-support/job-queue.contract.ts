@@ -119,13 +119,10 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory):
       expect(calls.map((call) => call.context.attempt)).toEqual([1, 2, 3]);
       expect(calls.every((call) => call.context.maxAttempts === 3)).toBe(true);
       const [first, second, third] = calls.map((call) => call.at) as [number, number, number];
-      // Exponential: waits of 200 ms then 400 ms. Each gap is at least its backoff, and the second
-      // exceeds the first by about the base delay (the queue's own overhead is the same in both).
-      const firstGap = second - first;
-      const secondGap = third - second;
-      expect(firstGap).toBeGreaterThanOrEqual(190);
-      expect(secondGap).toBeGreaterThanOrEqual(390);
-      expect(secondGap - firstGap).toBeGreaterThanOrEqual(80);
+      // Exponential: waits of 200 ms then 400 ms. A retry can come late on a loaded machine but never
+      // early, so lower bounds are what holds; a fixed backoff would allow a second gap near 200 ms.
+      expect(second - first).toBeGreaterThanOrEqual(190);
+      expect(third - second).toBeGreaterThanOrEqual(390);
     });
 
     it('does not retry a PermanentJobError', async () => {

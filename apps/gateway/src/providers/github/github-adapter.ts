@@ -1,5 +1,5 @@
 import { isFormContentType, parseJsonBody } from '../parse-body.js';
-import { type WebhookProviderAdapter, headerValue, reject } from '../provider.js';
+import { type WebhookProviderAdapter, type WebhookSecretSource, headerValue, reject } from '../provider.js';
 import type { GitHubPayload } from './github-payload.js';
 import { normaliseGitHub } from './normalise-github.js';
 import { createGitHubVerifier } from './verify-github.js';
@@ -8,7 +8,7 @@ import { createGitHubVerifier } from './verify-github.js';
 export const GITHUB_BODY_LIMIT = 25 * 1024 * 1024;
 const EVENT_NAME = /^[a-z0-9_]{1,64}$/;
 
-export function createGitHubAdapter(options: { secret: string | undefined }): WebhookProviderAdapter {
+export function createGitHubAdapter(options: { secret: WebhookSecretSource }): WebhookProviderAdapter {
   return {
     name: 'github',
     bodyLimit: GITHUB_BODY_LIMIT,

@@ -1,5 +1,6 @@
 /** The slices of GitHub webhook payloads the normaliser reads; everything else stays opaque. */
 export interface GitHubUser {
+  id?: number;
   login: string;
   type?: string;
 }

@@ -41,6 +41,11 @@ export async function normaliseGitHub(
     return recordInstallationEvent(context.installations, event, payload as never);
   }
   const action = payload.action ?? '';
+  if (event === 'github_app_authorization' && action === 'revoked' && payload.sender?.id !== undefined) {
+    if (!context.onGitHubAuthorizationRevoked) return ignored('authorization revoked; no GitHub sign-in configured');
+    await context.onGitHubAuthorizationRevoked(String(payload.sender.id));
+    return ignored(`authorization revoked by user ${payload.sender.id}: tokens and sessions deleted`);
+  }
   if (!HANDLED_EVENTS.has(event)) return ignored(`event not handled: ${event}`);
 
   const found = findTrigger(`${event}.${action}`, payload, context);
