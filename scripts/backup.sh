@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Backs up agent-bot's PostgreSQL database with pg_dump (custom format: compressed, restorable
-# table by table with pg_restore). Redis needs no backup: every task lives in PostgreSQL, and its
-# AOF only holds the queue, which the reconciler refills from the tasks table.
+# table by table with pg_restore). PostgreSQL is the record of every task, delivery and chat;
+# Redis holds the queue and live events, kept across restarts by its AOF (see DEPLOYMENT.md).
 #
 #   scripts/backup.sh                      # DATABASE_URL from the environment or .env
 #   scripts/backup.sh --compose            # through `docker compose exec postgres`
