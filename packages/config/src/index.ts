@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, SECRET_NAMES, type AppConfig } from './load-config.js';
+export { loadConfig, ConfigError, SECRET_NAMES, CONFIG_VARIABLES, type AppConfig } from './load-config.js';
 export { decodeKey, type EncryptionKeyEntry, type SecurityConfig } from './schemas/security.js';
 export type { ServerConfig } from './schemas/server.js';
 export type { DatabaseConfig } from './schemas/database.js';

@@ -52,6 +52,9 @@ const envSchema = z
     }
   });
 
+/** Every variable the schemas read (secrets also accept NAME_FILE); deployment files are checked against it. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export type AppConfig = ReturnType<typeof toAppConfig>;
 
 function toAppConfig(env: z.output<typeof envSchema>) {

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { checkDeploymentEnv, readDeploymentFiles } from './check-deployment-env.js';
+
+describe('deployment env consistency', () => {
+  it('docker-compose.yml, .env.example and packages/config agree', () => {
+    expect(checkDeploymentEnv(readDeploymentFiles())).toEqual([]);
+  });
+
+  it('catches a compose variable the config does not read and an undocumented interpolation', () => {
+    const files = readDeploymentFiles();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose interpolation, not a JS template
+    const compose = files.compose.replace('  REDIS_URL: redis://redis:6379', '  REDIS_URI: redis://redis:${REDIS_PORT_TYPO}');
+    const problems = checkDeploymentEnv({ ...files, compose });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'docker-compose.yml: gateway sets REDIS_URI, which packages/config does not read',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose interpolation, not a JS template
+        'docker-compose.yml interpolates ${REDIS_PORT_TYPO}, which .env.example does not document',
+      ]),
+    );
+  });
+
+  it('catches a config variable missing from .env.example', () => {
+    const files = readDeploymentFiles();
+    const envExample = files.envExample.replace(/^WORKER_DRAIN_SECONDS=.*$/m, '');
+    expect(checkDeploymentEnv({ ...files, envExample })).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose interpolation, not a JS template
+      'docker-compose.yml interpolates ${WORKER_DRAIN_SECONDS}, which .env.example does not document',
+      '.env.example does not document WORKER_DRAIN_SECONDS, which packages/config reads',
+    ]);
+  });
+
+  it('catches a stop_grace_period shorter than the drain time', () => {
+    const files = readDeploymentFiles();
+    const compose = files.compose.replace('stop_grace_period: 45s', 'stop_grace_period: 10s');
+    expect(checkDeploymentEnv({ ...files, compose })).toEqual([
+      'docker-compose.yml: worker stop_grace_period (10 s) must exceed WORKER_DRAIN_SECONDS (30 s)',
+    ]);
+  });
+});

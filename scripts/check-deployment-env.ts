@@ -1,0 +1,95 @@
+/**
+ * Keeps docker-compose.yml, .env.example and packages/config in step:
+ * - every variable set in the environment of our services (gateway, worker, migrate) is one that
+ *   packages/config reads, or a secret's NAME_FILE form;
+ * - every ${VAR} that docker-compose.yml interpolates is documented in .env.example;
+ * - every variable packages/config reads is documented in .env.example;
+ * - the worker's stop_grace_period exceeds its default drain time, so Docker never SIGKILLs a drain.
+ * Run by scripts/validate_deployment.sh and by check-deployment-env.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CONFIG_VARIABLES, SECRET_NAMES } from '@agent-bot/config';
+import { parse } from 'yaml';
+
+const OUR_SERVICES = ['gateway', 'worker', 'migrate'];
+
+export interface DeploymentFiles {
+  compose: string;
+  envExample: string;
+}
+
+export function readDeploymentFiles(root: URL = new URL('../', import.meta.url)): DeploymentFiles {
+  return {
+    compose: readFileSync(new URL('docker-compose.yml', root), 'utf8'),
+    envExample: readFileSync(new URL('.env.example', root), 'utf8'),
+  };
+}
+
+/** Names in .env.example, set (`NAME=`) or commented out (`# NAME=`). */
+export function documentedVariables(envExample: string): Set<string> {
+  return new Set([...envExample.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1] as string));
+}
+
+/** Names interpolated as ${NAME}, ${NAME:-default} or ${NAME:?hint}. */
+export function interpolatedVariables(compose: string): Set<string> {
+  return new Set([...compose.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1] as string));
+}
+
+export function serviceEnvironmentVariables(compose: string): Map<string, string[]> {
+  const document = parse(compose, { merge: true }) as { services?: Record<string, { environment?: unknown }> };
+  const result = new Map<string, string[]>();
+  for (const [name, service] of Object.entries(document.services ?? {})) {
+    const environment = service.environment;
+    const keys = Array.isArray(environment)
+      ? environment.map((entry) => String(entry).split('=')[0] as string)
+      : Object.keys((environment as Record<string, unknown> | undefined) ?? {});
+    result.set(name, keys);
+  }
+  return result;
+}
+
+function gracePeriodSeconds(compose: string): number {
+  const document = parse(compose, { merge: true }) as { services?: Record<string, { stop_grace_period?: string }> };
+  const match = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(document.services?.worker?.stop_grace_period ?? '');
+  return match ? Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0) : Number.NaN;
+}
+
+export function checkDeploymentEnv(files: DeploymentFiles): string[] {
+  const problems: string[] = [];
+  const known = new Set<string>([...CONFIG_VARIABLES, ...SECRET_NAMES.map((name) => `${name}_FILE`)]);
+  const documented = documentedVariables(files.envExample);
+  const services = serviceEnvironmentVariables(files.compose);
+
+  for (const service of OUR_SERVICES) {
+    const keys = services.get(service);
+    if (!keys) {
+      problems.push(`docker-compose.yml: service "${service}" is missing`);
+      continue;
+    }
+    for (const key of keys) {
+      if (!known.has(key)) problems.push(`docker-compose.yml: ${service} sets ${key}, which packages/config does not read`);
+    }
+  }
+  for (const name of interpolatedVariables(files.compose)) {
+    if (!documented.has(name)) problems.push(`docker-compose.yml interpolates \${${name}}, which .env.example does not document`);
+  }
+  const grace = gracePeriodSeconds(files.compose);
+  const drain = Number(/WORKER_DRAIN_SECONDS:\s*\$\{WORKER_DRAIN_SECONDS:-(\d+)\}/.exec(files.compose)?.[1] ?? Number.NaN);
+  if (!(grace > drain)) {
+    problems.push(`docker-compose.yml: worker stop_grace_period (${grace} s) must exceed WORKER_DRAIN_SECONDS (${drain} s)`);
+  }
+  for (const name of CONFIG_VARIABLES) {
+    if (!documented.has(name)) problems.push(`.env.example does not document ${name}, which packages/config reads`);
+  }
+  return problems;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const problems = checkDeploymentEnv(readDeploymentFiles());
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`  ✖ ${problem}`);
+    process.exit(1);
+  }
+  console.log('deployment env: docker-compose.yml, .env.example and packages/config agree');
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Validates the deployment files without Docker running:
+#   1. docker-compose.yml, .env.example and packages/config agree (scripts/check-deployment-env.ts);
+#   2. `docker compose config` accepts the file with a sample .env, the ollama profile included;
+#   3. it refuses to render when a required secret is missing, naming it;
+#   4. the Dockerfile keeps its guarantees (Node 22, turbo prune, non-root, HEALTHCHECK).
+# Needs Node and either `docker compose` or Debian's `docker-compose` (apt-get install -y docker-compose).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail() { echo "validate_deployment: $*" >&2; exit 1; }
+step() { printf '\n--- %s\n' "$*"; }
+
+step "env consistency"
+node --import tsx --conditions=@agent-bot/source scripts/check-deployment-env.ts
+
+if docker compose version >/dev/null 2>&1; then
+  compose=(docker compose)
+elif command -v docker-compose >/dev/null 2>&1; then
+  compose=(docker-compose)
+else
+  fail "neither 'docker compose' nor 'docker-compose' is installed (Debian: apt-get install -y docker-compose)"
+fi
+
+sample_env="$(mktemp)"
+trap 'rm -f "$sample_env"' EXIT
+# .env.example with the required secrets filled in, as an operator would.
+sed -e 's/^ADMIN_TOKEN=.*/ADMIN_TOKEN=sample-admin-token-0123456789abcdef/' \
+    -e 's/^ENCRYPTION_KEY=.*/ENCRYPTION_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=/' \
+    -e 's/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=sample-password/' .env.example >"$sample_env"
+
+step "${compose[*]} config (sample env)"
+"${compose[@]}" --env-file "$sample_env" -f docker-compose.yml config -q
+services="$("${compose[@]}" --env-file "$sample_env" -f docker-compose.yml --profile ollama config --services)"
+echo "services: $(sort <<<"$services" | tr '\n' ' ')"
+for service in postgres redis migrate gateway worker ollama; do
+  grep -qx "$service" <<<"$services" || fail "service $service missing"
+done
+rendered="$("${compose[@]}" --env-file "$sample_env" -f docker-compose.yml --profile ollama config)"
+grep -q 'noeviction' <<<"$rendered" || fail "redis must run with --maxmemory-policy noeviction"
+grep -q 'everysec' <<<"$rendered" || fail "redis must run with --appendfsync everysec"
+[ "$(grep -c 'healthcheck:' <<<"$rendered")" -ge 6 ] || fail "every service needs a healthcheck"
+grep -q 'service_completed_successfully' <<<"$rendered" || fail "gateway/worker must wait for migrate"
+
+step "required secrets are enforced"
+for secret in ADMIN_TOKEN ENCRYPTION_KEY POSTGRES_PASSWORD; do
+  missing_env="$(mktemp)"
+  grep -v "^${secret}=" "$sample_env" >"$missing_env"
+  if output="$(env -u "$secret" "${compose[@]}" --env-file "$missing_env" -f docker-compose.yml config 2>&1)"; then
+    rm -f "$missing_env"
+    fail "docker-compose.yml renders without $secret"
+  fi
+  rm -f "$missing_env"
+  grep -q "set ${secret}" <<<"$output" || fail "missing $secret is not explained: $output"
+  echo "without $secret: refused ($(grep -o "set ${secret}[^\"']*" <<<"$output" | head -1))"
+done
+
+step "Dockerfile"
+grep -q 'node:22-bookworm-slim' docker/Dockerfile || fail "Dockerfile must use node:22-bookworm-slim"
+grep -q 'turbo prune' docker/Dockerfile || fail "Dockerfile must build from a turbo prune"
+grep -q '^USER node' docker/Dockerfile || fail "Dockerfile must run as the non-root node user"
+grep -q '^HEALTHCHECK' docker/Dockerfile || fail "Dockerfile needs a HEALTHCHECK"
+grep -q 'npm prune --omit=dev' docker/Dockerfile || fail "final stage must hold production dependencies only"
+
+printf '\nvalidate_deployment: OK\n'
