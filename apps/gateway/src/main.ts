@@ -45,9 +45,16 @@ async function main(): Promise<void> {
     read: async () => Object.entries(await queue.depth()).map(([state, value]) => ({ labels: { state }, value })),
   });
 
+  // Writes after a delivery is recorded may skip the WAL flush: the reconciler redoes any it loses.
+  const relaxedSql = createSql({
+    url: config.database.url,
+    poolSize: config.database.poolSize,
+    applicationName: 'agent-bot-gateway-relaxed',
+    synchronousCommit: false,
+  });
   const tasks = new PostgresTaskRepository(sql);
   const ingestion: IngestionDeps = {
-    deliveries: new PostgresDeliveryRepository(sql),
+    deliveries: new PostgresDeliveryRepository(sql, { relaxedSql }),
     installations: new PostgresInstallationRepository(sql),
     taskLedger: new PostgresTaskQueueLedger(sql),
     // Until packages/github provides an Octokit implementation, authors whose author_association is
@@ -97,6 +104,7 @@ async function main(): Promise<void> {
     await stopReconciler();
     await queue.close();
     redis.disconnect();
+    await relaxedSql.end({ timeout: 5 });
     await sql.end({ timeout: 5 });
   });
 

@@ -13,6 +13,9 @@ export { pingDatabase } from './ping.js';
 export { PostgresTaskRepository, isUuid } from './repositories/postgres-task-repository.js';
 export { PostgresTaskEventRepository } from './repositories/postgres-task-event-repository.js';
 export { assertDatabaseReachable } from './assert-reachable.js';
-export { PostgresDeliveryRepository } from './repositories/postgres-delivery-repository.js';
+export {
+  PostgresDeliveryRepository,
+  type PostgresDeliveryRepositoryOptions,
+} from './repositories/postgres-delivery-repository.js';
 export { PostgresInstallationRepository } from './repositories/postgres-installation-repository.js';
 export { PostgresTaskQueueLedger } from './repositories/postgres-task-queue-ledger.js';

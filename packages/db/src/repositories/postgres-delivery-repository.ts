@@ -26,8 +26,26 @@ const SUMMARY_COLUMNS = [
   'processed_at',
 ];
 
+export interface PostgresDeliveryRepositoryOptions {
+  /**
+   * A pool with synchronous_commit off (createSql({ synchronousCommit: false })) for the writes
+   * after the delivery is recorded: task creation and status marks. A crash may lose the last of
+   * them, which leaves the delivery `received`, and the reconciler redoes exactly those steps (a
+   * queued job whose task row was lost fails as TASK_NOT_FOUND; the redo makes a new task). Only
+   * `record` — what the acknowledgement promises — waits for the WAL flush. Defaults to the main pool.
+   */
+  relaxedSql?: Sql;
+}
+
 export class PostgresDeliveryRepository implements DeliveryRepository {
-  constructor(private readonly sql: Sql) {}
+  private readonly relaxed: Sql;
+
+  constructor(
+    private readonly sql: Sql,
+    options: PostgresDeliveryRepositoryOptions = {},
+  ) {
+    this.relaxed = options.relaxedSql ?? sql;
+  }
 
   async record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }> {
     // ON CONFLICT DO NOTHING keeps concurrent duplicates from erroring: exactly one insert wins.
@@ -69,7 +87,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   }
 
   async createTask(deliveryId: string, request: ParsedTaskRequest): Promise<{ task: Task; created: boolean }> {
-    const sql = this.sql;
+    const sql = this.relaxed;
     // One statement on the hot path: insert the task and link it to its delivery. The unique index on
     // tasks.delivery_id makes it at most once, also across concurrent callers.
     const [inserted] = await sql<TaskRow[]>`
@@ -98,18 +116,18 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
 
   async markEnqueued(id: string, taskId: string): Promise<void> {
     // Also records the task as handed to the queue (the task-queue ledger), in the same round trip.
-    await this.sql`
+    await this.relaxed`
       with ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) where id = ${taskId})
       update deliveries set status = 'enqueued', task_id = ${taskId}, reason = null, processed_at = now()
       where id = ${id}`;
   }
 
   async markIgnored(id: string, reason: string): Promise<void> {
-    await this.sql`update deliveries set status = 'ignored', reason = ${reason}, processed_at = now() where id = ${id}`;
+    await this.relaxed`update deliveries set status = 'ignored', reason = ${reason}, processed_at = now() where id = ${id}`;
   }
 
   async markFailed(id: string, reason: string): Promise<void> {
-    await this.sql`update deliveries set status = 'failed', reason = ${reason}, processed_at = now() where id = ${id}`;
+    await this.relaxed`update deliveries set status = 'failed', reason = ${reason}, processed_at = now() where id = ${id}`;
   }
 
   async claimPending(options: { olderThanMs: number; limit: number; leaseMs?: number }): Promise<Delivery[]> {
