@@ -27,7 +27,8 @@ import { buildApp } from '../apps/gateway/src/app.js';
 import { UnconfiguredRepositoryPermissions } from '../apps/gateway/src/providers/github/unconfigured-permissions.js';
 
 const CONNECTIONS = 50;
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
+// `--seconds=N` shortens or lengthens each measurement (default 5).
+const DURATION_SECONDS = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice('--seconds='.length) ?? 5);
 const SECRET = 'bench-webhook-secret';
 
 function payload(): string {
