@@ -1,4 +1,4 @@
-import { AppError, type Delivery } from '@agent-bot/contracts';
+import { AppError, type Delivery, type SettledOutcome, type Task, taskRequestSchema } from '@agent-bot/contracts';
 import {
   type ParsedDelivery,
   type Rejection,
@@ -6,7 +6,8 @@ import {
   type WebhookProviderAdapter,
   headerValue,
 } from '../providers/provider.js';
-import { type ProcessDeliveryDeps, type ProcessResult, processDelivery } from './process-delivery.js';
+import { decideWithoutLookups } from './decide-without-lookups.js';
+import { type ProcessDeliveryDeps, type ProcessResult, enqueue, processDelivery } from './process-delivery.js';
 
 export type IngestResponse = { status: number; body: unknown };
 
@@ -56,17 +57,22 @@ export async function ingestWebhook(
   if (identified.kind === 'rejected') return reject(identified.rejection);
   if (identified.kind === 'immediate') return { status: identified.status, body: identified.body };
 
+  const newDelivery = {
+    provider: adapter.name,
+    deliveryId: identified.deliveryId,
+    event: identified.event,
+    action: identified.action,
+    headers,
+    body,
+  };
+  // Most deliveries are decided without a lookup: then one write stores the delivery with its outcome.
+  const settled = await settledOutcome(deps, adapter, parsed, identified);
   let delivery: Delivery;
   let duplicate: boolean;
+  let task: Task | null = null;
   try {
-    ({ delivery, duplicate } = await deps.deliveries.record({
-      provider: adapter.name,
-      deliveryId: identified.deliveryId,
-      event: identified.event,
-      action: identified.action,
-      headers,
-      body,
-    }));
+    if (settled) ({ delivery, duplicate, task } = await deps.deliveries.recordSettled(newDelivery, settled));
+    else ({ delivery, duplicate } = await deps.deliveries.record(newDelivery));
   } catch (error) {
     // Not stored, so not acknowledged: a 503 makes the sender retry later.
     throw new AppError('DEPENDENCY_UNAVAILABLE', 'the delivery could not be stored; retry later', { cause: error });
@@ -78,11 +84,19 @@ export async function ingestWebhook(
 
   let result: ProcessResult;
   try {
-    result = await processDelivery(deps, adapter, delivery);
+    if (settled?.kind === 'ignored') result = { status: 'ignored', taskId: null, reason: settled.reason };
+    else if (task) {
+      deps.metrics.tasksCreatedTotal.inc({ source: task.source, kind: task.kind });
+      result = await enqueue(deps, delivery, task);
+    } else result = await processDelivery(deps, adapter, delivery);
   } catch (error) {
     // Stored but not settled (the database failed mid-way): acknowledged; the reconciler finishes it.
     deps.logger.warn({ err: error, deliveryId: delivery.id }, 'delivery stored but not processed; left for the reconciler');
-    result = { status: 'received', taskId: null, reason: 'stored; processing deferred' };
+    result = { status: 'received', taskId: task?.id ?? null, reason: 'stored; processing deferred' };
+  }
+  if (settled) {
+    const outcome = result.status === 'received' ? 'deferred' : result.status;
+    deps.metrics.deliveriesTotal.inc({ provider: adapter.name, event: identified.event, outcome });
   }
   const ack = adapter.acknowledgement?.(parsed, result);
   if (ack !== undefined) return { status: 200, body: ack };
@@ -90,4 +104,18 @@ export async function ingestWebhook(
     status: result.status === 'received' ? 202 : 200,
     body: { delivery_id: delivery.id, status: result.status, task_id: result.taskId, reason: result.reason },
   };
+}
+
+async function settledOutcome(
+  deps: ProcessDeliveryDeps,
+  adapter: WebhookProviderAdapter,
+  parsed: ParsedDelivery,
+  identified: { deliveryId: string; event: string; action: string | null },
+): Promise<SettledOutcome | undefined> {
+  const outcome = await decideWithoutLookups(adapter, parsed, identified, deps.normaliseContext);
+  if (!outcome) return undefined;
+  if (outcome.kind === 'ignored') return outcome;
+  const request = taskRequestSchema.safeParse(outcome.request);
+  // An invalid request takes the normal path, which records the failure with its reason.
+  return request.success ? { kind: 'task', request: request.data } : undefined;
 }

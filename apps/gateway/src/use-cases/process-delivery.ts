@@ -72,7 +72,8 @@ async function settle(deps: ProcessDeliveryDeps, adapter: WebhookProviderAdapter
   return enqueue(deps, delivery, task);
 }
 
-async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
+/** Queues a delivery's task (job id = task id) and settles the delivery; `received` when the queue is down. */
+export async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
   // A task that already ran (a replay of a settled delivery) is not queued again.
   if (task.status === 'queued') {
     try {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   Delivery,
   DeliveryListFilter,
@@ -5,6 +6,7 @@ import type {
   DeliverySummary,
   NewDelivery,
   ParsedTaskRequest,
+  SettledOutcome,
   Task,
 } from '@agent-bot/contracts';
 import type { Sql } from '../create-sql.js';
@@ -56,10 +58,73 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
       on conflict (provider, delivery_id) do nothing
       returning *`;
     if (inserted) return { delivery: toDelivery(inserted), duplicate: false };
-    const [existing] = await this.sql<DeliveryRow[]>`
+    return this.existing(delivery);
+  }
+
+  async recordSettled(
+    delivery: NewDelivery,
+    outcome: SettledOutcome,
+  ): Promise<{ delivery: Delivery; duplicate: boolean; task: Task | null }> {
+    const sql = this.sql;
+    const stored = (row: { id: string; received_at: Date; processed_at: Date | null }, extra: Partial<Delivery>): Delivery => ({
+      id: row.id,
+      provider: delivery.provider,
+      deliveryId: delivery.deliveryId,
+      event: delivery.event,
+      action: delivery.action ?? null,
+      status: 'received',
+      reason: null,
+      taskId: null,
+      headers: delivery.headers,
+      body: delivery.body,
+      attempts: 1,
+      receivedAt: row.received_at,
+      processedAt: row.processed_at,
+      ...extra,
+    });
+    if (outcome.kind === 'ignored') {
+      const [row] = await sql<Array<{ id: string; received_at: Date; processed_at: Date | null }>>`
+        insert into deliveries (provider, delivery_id, event, action, headers, body, attempts, status, reason, processed_at)
+        values (${delivery.provider}, ${delivery.deliveryId}, ${delivery.event}, ${delivery.action ?? null},
+                ${sql.json(delivery.headers)}, ${delivery.body}, 1, 'ignored', ${outcome.reason}, now())
+        on conflict (provider, delivery_id) do nothing
+        returning id, received_at, processed_at`;
+      if (row) return { delivery: stored(row, { status: 'ignored', reason: outcome.reason }), duplicate: false, task: null };
+      return { ...(await this.existing(delivery)), task: null };
+    }
+    // Both rows in one statement: the foreign keys between them are checked at its end.
+    const request = outcome.request;
+    const taskId = randomUUID();
+    const [row] = await sql<Array<TaskRow & { delivery_row_id: string; delivery_received_at: Date }>>`
+      with d as (
+        insert into deliveries (provider, delivery_id, event, action, headers, body, attempts, task_id)
+        values (${delivery.provider}, ${delivery.deliveryId}, ${delivery.event}, ${delivery.action ?? null},
+                ${sql.json(delivery.headers)}, ${delivery.body}, 1, ${taskId})
+        on conflict (provider, delivery_id) do nothing
+        returning id, received_at),
+      t as (
+        insert into tasks (id, kind, priority, source, title, prompt, repo, installation_id, requested_by,
+                           runner, model, bot_id, delivery_id, context)
+        select ${taskId}, ${request.kind}, ${priorityToNumber(request.priority)}, ${request.source}, ${request.title ?? null},
+               ${request.prompt}, ${request.repo ?? null}, ${request.installationId ?? null},
+               ${request.requestedBy ?? null}, ${request.runner ?? null}, ${request.model ?? null},
+               ${request.botId ?? null}, d.id, ${sql.json(request.context as never)}
+        from d
+        returning *)
+      select t.*, d.id as delivery_row_id, d.received_at as delivery_received_at from d join t on t.delivery_id = d.id`;
+    if (!row) return { ...(await this.existing(delivery)), task: null };
+    return {
+      delivery: stored({ id: row.delivery_row_id, received_at: row.delivery_received_at, processed_at: null }, { taskId }),
+      duplicate: false,
+      task: toTask(row),
+    };
+  }
+
+  private async existing(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: true }> {
+    const [row] = await this.sql<DeliveryRow[]>`
       select * from deliveries where provider = ${delivery.provider} and delivery_id = ${delivery.deliveryId}`;
-    if (!existing) throw new Error('delivery vanished between insert and select');
-    return { delivery: toDelivery(existing), duplicate: true };
+    if (!row) throw new Error('delivery vanished between insert and select');
+    return { delivery: toDelivery(row), duplicate: true };
   }
 
   async get(id: string): Promise<Delivery | null> {
