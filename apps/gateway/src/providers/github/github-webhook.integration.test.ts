@@ -211,6 +211,14 @@ describe('POST /webhooks/github: triggers', () => {
     expect(task?.prompt).toContain('[REDACTED_TOKEN]');
   });
 
+  it('accepts a 5 MB payload (above the 1 MB API limit, below GitHub 25 MB)', async () => {
+    const big = issueComment('@agent-bot fix', { login: 'member-mia' }, 'MEMBER');
+    big.issue.body = 'y'.repeat(5 * 1024 * 1024);
+    const response = await post('issue_comment', big);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().status).toBe('enqueued');
+  });
+
   it('accepts a form-encoded payload= delivery signed over the form bytes', async () => {
     const json = JSON.stringify(issueComment('@agent-bot answer: why?', { login: 'member-mia' }, 'MEMBER'));
     const form = `payload=${encodeURIComponent(json)}`;
