@@ -26,9 +26,13 @@ import Fastify from 'fastify';
 import { buildApp } from '../apps/gateway/src/app.js';
 import { UnconfiguredRepositoryPermissions } from '../apps/gateway/src/providers/github/unconfigured-permissions.js';
 
-const CONNECTIONS = 50;
-// `--seconds=N` shortens or lengthens each measurement (default 5).
-const DURATION_SECONDS = Number(process.argv.find((arg) => arg.startsWith('--seconds='))?.slice('--seconds='.length) ?? 5);
+function flag(name: string, fallback: number): number {
+  const value = process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  return value === undefined ? fallback : Number(value);
+}
+/** `--connections=N` and `--seconds=N` override the defaults (50 connections, 5 s per measurement). */
+const CONNECTIONS = flag('connections', 50);
+const DURATION_SECONDS = flag('seconds', 5);
 const SECRET = 'bench-webhook-secret';
 
 function payload(): string {
