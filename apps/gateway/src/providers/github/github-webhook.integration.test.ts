@@ -176,6 +176,29 @@ describe('POST /webhooks/github: triggers', () => {
     expect(otherLabel.json()).toMatchObject({ status: 'ignored', reason: expect.stringMatching(/label bug is not agent-bot/) });
   });
 
+  it('looks up a permission only after the delivery is stored', async () => {
+    const deliveryId = randomUUID();
+    let storedAtLookup: unknown;
+    const original = permissions.permissionOf.bind(permissions);
+    permissions.permissionOf = async (input) => {
+      [storedAtLookup] = await gw.db.sql`select status from deliveries where delivery_id = ${deliveryId}`;
+      return original(input);
+    };
+    try {
+      const body = JSON.stringify(issueComment('@agent-bot fix', { login: 'writer-wendy' }, 'NONE'));
+      const response = await gw.app.inject({
+        method: 'POST',
+        url: '/webhooks/github',
+        payload: body,
+        headers: githubHeaders('issue_comment', body, deliveryId),
+      });
+      expect(response.json().status).toBe('enqueued');
+      expect(storedAtLookup).toEqual({ status: 'received' });
+    } finally {
+      permissions.permissionOf = original;
+    }
+  });
+
   it('keeps review-comment thread ids and sanitises the prompt', async () => {
     const response = await post('pull_request_review_comment', {
       action: 'created',
