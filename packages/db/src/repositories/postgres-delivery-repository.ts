@@ -39,8 +39,17 @@ export interface PostgresDeliveryRepositoryOptions {
   relaxedSql?: Sql;
 }
 
+interface PendingMark {
+  id: string;
+  taskId: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 export class PostgresDeliveryRepository implements DeliveryRepository {
   private readonly relaxed: Sql;
+  private readonly pendingMarks: PendingMark[] = [];
+  private flushingMarks = false;
 
   constructor(
     private readonly sql: Sql,
@@ -179,12 +188,36 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     await this.sql`update deliveries set attempts = attempts + 1 where id = ${id}`;
   }
 
-  async markEnqueued(id: string, taskId: string): Promise<void> {
-    // Also records the task as handed to the queue (the task-queue ledger), in the same round trip.
-    await this.relaxed`
-      with ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) where id = ${taskId})
-      update deliveries set status = 'enqueued', task_id = ${taskId}, reason = null, processed_at = now()
-      where id = ${id}`;
+  /**
+   * Also records the task as handed to the queue (the task-queue ledger), in the same statement.
+   * Marks that arrive while one is being written are written together in the next statement (one
+   * round trip for many deliveries under load); each call resolves once its own mark is written.
+   */
+  markEnqueued(id: string, taskId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingMarks.push({ id, taskId, resolve, reject });
+      if (!this.flushingMarks) void this.flushMarks();
+    });
+  }
+
+  private async flushMarks(): Promise<void> {
+    this.flushingMarks = true;
+    while (this.pendingMarks.length > 0) {
+      const batch = this.pendingMarks.splice(0, 500);
+      try {
+        const ids = batch.map((mark) => mark.id);
+        const taskIds = batch.map((mark) => mark.taskId);
+        await this.relaxed`
+          with marks as (select * from unnest(${ids}::uuid[], ${taskIds}::uuid[]) as m(id, task_id)),
+          ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) from marks where tasks.id = marks.task_id)
+          update deliveries set status = 'enqueued', task_id = marks.task_id, reason = null, processed_at = now()
+          from marks where deliveries.id = marks.id`;
+        for (const mark of batch) mark.resolve();
+      } catch (error) {
+        for (const mark of batch) mark.reject(error);
+      }
+    }
+    this.flushingMarks = false;
   }
 
   async markIgnored(id: string, reason: string): Promise<void> {
