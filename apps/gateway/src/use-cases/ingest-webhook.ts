@@ -7,6 +7,7 @@ import {
   headerValue,
 } from '../providers/provider.js';
 import { decideWithoutLookups } from './decide-without-lookups.js';
+import { stripNulDeep } from './strip-nul.js';
 import { type ProcessDeliveryDeps, type ProcessResult, enqueue, processDelivery } from './process-delivery.js';
 
 export type IngestResponse = { status: number; body: unknown };
@@ -49,6 +50,8 @@ export async function ingestWebhook(
   if (!verified.ok) return reject(verified.rejection);
 
   const headers = storedHeaders(adapter, input.headers);
+  // PostgreSQL text cannot hold NUL; no provider sends a raw one (JSON escapes it as \u0000).
+  if (raw.includes(0)) return reject({ status: 400, code: 'MALFORMED_BODY', message: 'body contains a NUL byte' });
   const body = raw.toString('utf8');
   const decoded = adapter.parse(body, headers);
   if (!decoded.ok) return reject(decoded.rejection);
@@ -56,6 +59,9 @@ export async function ingestWebhook(
   const identified = adapter.identify(parsed, raw);
   if (identified.kind === 'rejected') return reject(identified.rejection);
   if (identified.kind === 'immediate') return { status: identified.status, body: identified.body };
+  // Event and action come from the payload; an escaped NUL in them would fail the insert.
+  identified.event = stripNulDeep(identified.event);
+  identified.action = stripNulDeep(identified.action);
 
   const newDelivery = {
     provider: adapter.name,
@@ -112,8 +118,9 @@ async function settledOutcome(
   parsed: ParsedDelivery,
   identified: { deliveryId: string; event: string; action: string | null },
 ): Promise<SettledOutcome | undefined> {
-  const outcome = await decideWithoutLookups(adapter, parsed, identified, deps.normaliseContext);
-  if (!outcome) return undefined;
+  const decided = await decideWithoutLookups(adapter, parsed, identified, deps.normaliseContext);
+  if (!decided) return undefined;
+  const outcome = stripNulDeep(decided);
   if (outcome.kind === 'ignored') return outcome;
   const request = taskRequestSchema.safeParse(outcome.request);
   // An invalid request takes the normal path, which records the failure with its reason.

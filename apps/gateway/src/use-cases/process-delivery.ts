@@ -8,6 +8,7 @@ import {
 } from '@agent-bot/contracts';
 import type { Logger, Metrics } from '@agent-bot/observability';
 import type { NormaliseContext, WebhookProviderAdapter } from '../providers/provider.js';
+import { stripNulDeep } from './strip-nul.js';
 
 export interface ProcessDeliveryDeps {
   deliveries: DeliveryRepository;
@@ -53,7 +54,9 @@ async function settle(deps: ProcessDeliveryDeps, adapter: WebhookProviderAdapter
 
   let outcome: Awaited<ReturnType<WebhookProviderAdapter['normalise']>>;
   try {
-    outcome = await adapter.normalise({ payload: parsed.payload, headers: delivery.headers }, delivery, deps.normaliseContext);
+    outcome = stripNulDeep(
+      await adapter.normalise({ payload: parsed.payload, headers: delivery.headers }, delivery, deps.normaliseContext),
+    );
   } catch (error) {
     deps.logger.error({ err: error, deliveryId: delivery.id }, 'normalising a delivery failed');
     return fail(deps, delivery, `normalise failed: ${(error as Error).message}`);
@@ -91,6 +94,6 @@ export async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, tas
 }
 
 async function fail(deps: ProcessDeliveryDeps, delivery: Delivery, reason: string): Promise<ProcessResult> {
-  await deps.deliveries.markFailed(delivery.id, reason);
+  await deps.deliveries.markFailed(delivery.id, stripNulDeep(reason));
   return { status: 'failed', taskId: delivery.taskId, reason };
 }

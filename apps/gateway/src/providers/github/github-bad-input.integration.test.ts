@@ -99,6 +99,43 @@ describe('POST /webhooks/github: bad input stores nothing', () => {
   });
 });
 
+describe('NUL characters', () => {
+  it('an escaped NUL anywhere in a verified payload is stored and processed, never a 5xx', async () => {
+    const payload = issueComment('@agent-bot fix\u0000 it', { login: 'member\u0000-mia' }, 'MEMBER');
+    payload.comment.html_url = 'https://x/\u0000';
+    const body = JSON.stringify(payload);
+    expect(body).toContain('\\u0000');
+    const response = await gw.app.inject({
+      method: 'POST',
+      url: '/webhooks/github',
+      payload: body,
+      headers: githubHeaders('issue_comment', body),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().status).toBe('enqueued');
+    const [task] = await gw.db.sql`select prompt, requested_by from tasks where id = ${response.json().task_id}`;
+    expect(task?.requested_by).toBe('member-mia');
+    expect(task?.prompt).toContain('fix it');
+  });
+
+  it('a raw NUL byte in the body is a 400 and stores nothing', async () => {
+    const before = await countRows();
+    const body = Buffer.concat([Buffer.from('payload='), Buffer.from([0]), Buffer.from('x')]);
+    const response = await gw.app.inject({
+      method: 'POST',
+      url: '/webhooks/github',
+      payload: body,
+      headers: {
+        ...githubHeaders('issue_comment', body.toString('latin1')),
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-hub-signature-256': githubSignature(TEST_SECRETS.github, body),
+      },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(await countRows()).toEqual(before);
+  });
+});
+
 describe('duplicates', () => {
   it('answers a redelivery with {"duplicate": true} and creates nothing', async () => {
     const body = JSON.stringify(issueComment('@agent-bot fix twice?', { login: 'member-mia' }, 'MEMBER'));
