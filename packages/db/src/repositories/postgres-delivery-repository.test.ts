@@ -77,6 +77,38 @@ describe('PostgresDeliveryRepository', () => {
     expect(count.n).toBe(1);
   });
 
+  it('gives every caller of a concurrent mixed batch its own result', async () => {
+    const existing = await deliveries.recordSettled(newDelivery('mixed-existing'), { kind: 'ignored', reason: 'first' });
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      i === 29
+        ? deliveries.recordSettled(newDelivery('mixed-existing'), { kind: 'task', request })
+        : deliveries.recordSettled(
+            newDelivery(`mixed-${i}`),
+            i % 2 === 0 ? { kind: 'task', request: { ...request, prompt: `p${i}` } } : { kind: 'ignored', reason: `r${i}` },
+          ),
+    );
+    const results = await Promise.all(calls);
+    for (const [i, result] of results.entries()) {
+      if (i === 29) {
+        expect(result).toMatchObject({ duplicate: true, task: null, delivery: { id: existing.delivery.id, reason: 'first' } });
+      } else if (i % 2 === 0) {
+        expect(result.duplicate).toBe(false);
+        expect(result.task?.prompt).toBe(`p${i}`);
+        expect(result.delivery).toMatchObject({ deliveryId: `mixed-${i}`, status: 'received', taskId: result.task?.id });
+      } else {
+        expect(result).toMatchObject({
+          duplicate: false,
+          task: null,
+          delivery: { deliveryId: `mixed-${i}`, status: 'ignored', reason: `r${i}` },
+        });
+      }
+    }
+    const [counts] = await db.sql<[{ deliveries: number; tasks: number }]>`
+      select (select count(*)::int from deliveries where delivery_id like 'mixed-%') as deliveries,
+             (select count(*)::int from tasks t join deliveries d on d.id = t.delivery_id where d.delivery_id like 'mixed-%') as tasks`;
+    expect(counts).toEqual({ deliveries: 30, tasks: 15 });
+  });
+
   it('records an ignored delivery with its reason in one write', async () => {
     const first = await deliveries.recordSettled(newDelivery('settled-2'), {
       kind: 'ignored',

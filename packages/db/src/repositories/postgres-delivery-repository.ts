@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type {
   Delivery,
   DeliveryListFilter,
@@ -11,6 +10,7 @@ import type {
 } from '@agent-bot/contracts';
 import type { Sql } from '../create-sql.js';
 import { type DeliveryRow, toDelivery, toDeliverySummary } from './delivery-row.js';
+import { SettledBatchWriter } from './settled-batch-writer.js';
 import { isUuid } from './postgres-task-repository.js';
 import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
 
@@ -50,12 +50,14 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   private readonly relaxed: Sql;
   private readonly pendingMarks: PendingMark[] = [];
   private flushingMarks = false;
+  private readonly settledWriter: SettledBatchWriter;
 
   constructor(
     private readonly sql: Sql,
     options: PostgresDeliveryRepositoryOptions = {},
   ) {
     this.relaxed = options.relaxedSql ?? sql;
+    this.settledWriter = new SettledBatchWriter(sql);
   }
 
   async record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }> {
@@ -70,63 +72,11 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     return this.existing(delivery);
   }
 
-  async recordSettled(
+  recordSettled(
     delivery: NewDelivery,
     outcome: SettledOutcome,
   ): Promise<{ delivery: Delivery; duplicate: boolean; task: Task | null }> {
-    const sql = this.sql;
-    const stored = (row: { id: string; received_at: Date; processed_at: Date | null }, extra: Partial<Delivery>): Delivery => ({
-      id: row.id,
-      provider: delivery.provider,
-      deliveryId: delivery.deliveryId,
-      event: delivery.event,
-      action: delivery.action ?? null,
-      status: 'received',
-      reason: null,
-      taskId: null,
-      headers: delivery.headers,
-      body: delivery.body,
-      attempts: 1,
-      receivedAt: row.received_at,
-      processedAt: row.processed_at,
-      ...extra,
-    });
-    if (outcome.kind === 'ignored') {
-      const [row] = await sql<Array<{ id: string; received_at: Date; processed_at: Date | null }>>`
-        insert into deliveries (provider, delivery_id, event, action, headers, body, attempts, status, reason, processed_at)
-        values (${delivery.provider}, ${delivery.deliveryId}, ${delivery.event}, ${delivery.action ?? null},
-                ${sql.json(delivery.headers)}, ${delivery.body}, 1, 'ignored', ${outcome.reason}, now())
-        on conflict (provider, delivery_id) do nothing
-        returning id, received_at, processed_at`;
-      if (row) return { delivery: stored(row, { status: 'ignored', reason: outcome.reason }), duplicate: false, task: null };
-      return { ...(await this.existing(delivery)), task: null };
-    }
-    // Both rows in one statement: the foreign keys between them are checked at its end.
-    const request = outcome.request;
-    const taskId = randomUUID();
-    const [row] = await sql<Array<TaskRow & { delivery_row_id: string; delivery_received_at: Date }>>`
-      with d as (
-        insert into deliveries (provider, delivery_id, event, action, headers, body, attempts, task_id)
-        values (${delivery.provider}, ${delivery.deliveryId}, ${delivery.event}, ${delivery.action ?? null},
-                ${sql.json(delivery.headers)}, ${delivery.body}, 1, ${taskId})
-        on conflict (provider, delivery_id) do nothing
-        returning id, received_at),
-      t as (
-        insert into tasks (id, kind, priority, source, title, prompt, repo, installation_id, requested_by,
-                           runner, model, bot_id, delivery_id, context)
-        select ${taskId}, ${request.kind}, ${priorityToNumber(request.priority)}, ${request.source}, ${request.title ?? null},
-               ${request.prompt}, ${request.repo ?? null}, ${request.installationId ?? null},
-               ${request.requestedBy ?? null}, ${request.runner ?? null}, ${request.model ?? null},
-               ${request.botId ?? null}, d.id, ${sql.json(request.context as never)}
-        from d
-        returning *)
-      select t.*, d.id as delivery_row_id, d.received_at as delivery_received_at from d join t on t.delivery_id = d.id`;
-    if (!row) return { ...(await this.existing(delivery)), task: null };
-    return {
-      delivery: stored({ id: row.delivery_row_id, received_at: row.delivery_received_at, processed_at: null }, { taskId }),
-      duplicate: false,
-      task: toTask(row),
-    };
+    return this.settledWriter.write(delivery, outcome);
   }
 
   private async existing(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: true }> {
