@@ -60,9 +60,16 @@ async function main(): Promise<void> {
     : undefined;
   if (!github) logger.warn('ENCRYPTION_KEY is not set: GitHub App setup and sign-in are disabled');
 
+  // Writes after a delivery is recorded may skip the WAL flush: the reconciler redoes any it loses.
+  const relaxedSql = createSql({
+    url: config.database.url,
+    poolSize: config.database.poolSize,
+    applicationName: 'agent-bot-gateway-relaxed',
+    synchronousCommit: false,
+  });
   const tasks = new PostgresTaskRepository(sql);
   const ingestion: IngestionDeps = {
-    deliveries: new PostgresDeliveryRepository(sql),
+    deliveries: new PostgresDeliveryRepository(sql, { relaxedSql }),
     installations: new PostgresInstallationRepository(sql),
     taskLedger: new PostgresTaskQueueLedger(sql),
     // Without a GitHub App, authors whose author_association is not decisive are refused
@@ -125,6 +132,7 @@ async function main(): Promise<void> {
     await stopReconciler();
     await queue.close();
     redis.disconnect();
+    await relaxedSql.end({ timeout: 5 });
     await sql.end({ timeout: 5 });
   });
 

@@ -73,7 +73,7 @@ export {
   type DeliverySummary,
   type NewDelivery,
 } from './delivery.js';
-export type { DeliveryRepository, DeliveryListFilter } from './ports/delivery-repository.port.js';
+export type { DeliveryRepository, DeliveryListFilter, SettledOutcome } from './ports/delivery-repository.port.js';
 export type {
   InstallationRepository,
   InstallationRecord,

@@ -8,6 +8,12 @@ export interface CreateSqlOptions {
   /** Seconds to wait for a connection; kept short so a down database fails health checks fast. */
   connectTimeoutSeconds?: number;
   applicationName?: string;
+  /**
+   * false: commits on this pool return before the WAL is flushed (synchronous_commit=off). Only for
+   * writes that a crash may lose because they are redone (status marks the reconciler repeats);
+   * never for a write that is acknowledged to someone.
+   */
+  synchronousCommit?: boolean;
 }
 
 /** A postgres.js pool. Numeric and bigint columns are parsed to JS numbers (costs, token counts). */
@@ -18,7 +24,10 @@ export function createSql(options: CreateSqlOptions): Sql {
     idle_timeout: 60,
     max_lifetime: 60 * 30,
     onnotice: () => {},
-    connection: { application_name: options.applicationName ?? 'agent-bot' },
+    connection: {
+      application_name: options.applicationName ?? 'agent-bot',
+      ...(options.synchronousCommit === false ? { synchronous_commit: 'off' } : {}),
+    },
     types: {
       bigint: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (value: string) => Number(value) },
     },

@@ -14,7 +14,10 @@ export { PostgresTaskRepository, isUuid } from './repositories/postgres-task-rep
 export { PostgresTaskEventRepository } from './repositories/postgres-task-event-repository.js';
 export { assertDatabaseReachable } from './assert-reachable.js';
 export { PostgresSessionStore } from './repositories/postgres-session-store.js';
-export { PostgresDeliveryRepository } from './repositories/postgres-delivery-repository.js';
+export {
+  PostgresDeliveryRepository,
+  type PostgresDeliveryRepositoryOptions,
+} from './repositories/postgres-delivery-repository.js';
 export { PostgresInstallationRepository } from './repositories/postgres-installation-repository.js';
 export { PostgresTaskQueueLedger } from './repositories/postgres-task-queue-ledger.js';
 export { SecretCipher, keyIdOf, type SecretCipherOptions } from './crypto/secret-cipher.js';

@@ -15,9 +15,12 @@ const HIDDEN_ATTRIBUTE = /\s(?:alt|title|aria-label|aria-description|data-[a-z0-
 const TAG = /<[a-z][a-z0-9]*\b[^>]*>/gi;
 /** Zero-width, word joiner, BOM, soft hyphen, Mongolian vowel separator, bidi embeddings/overrides/isolates, tag characters. */
 const INVISIBLE = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
+/** C0 controls other than tab and newline (NUL also cannot be stored in PostgreSQL text or jsonb). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 export function sanitizeUntrustedText(text: string, maxLength = 60_000): string {
-  let result = text.replace(INVISIBLE, '');
+  let result = text.replace(INVISIBLE, '').replace(CONTROL, '');
   result = result.replace(HTML_COMMENT, '');
   result = result.replace(HIDDEN_ELEMENT, '');
   result = result.replace(SELF_CLOSING_HIDDEN, '');

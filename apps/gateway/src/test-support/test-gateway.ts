@@ -7,6 +7,7 @@ import {
   PostgresTaskEventRepository,
   PostgresTaskQueueLedger,
   PostgresTaskRepository,
+  createSql,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
 import { BullMqJobQueue, type RedisClient, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
@@ -70,8 +71,10 @@ export async function createTestGateway(
   const logger = createLogger({ name: 'gateway-test', level: 'silent' });
   const metrics = createMetrics({ collectProcessMetrics: false });
   const tasks = new PostgresTaskRepository(db.sql);
+  // As in main.ts: a second pool without synchronous commit for the writes after the record.
+  const relaxedSql = options.db ? undefined : createSql({ url: db.url, poolSize: 4, synchronousCommit: false });
   const ingestion: IngestionDeps = {
-    deliveries: new PostgresDeliveryRepository(db.sql),
+    deliveries: new PostgresDeliveryRepository(db.sql, { relaxedSql }),
     installations: new PostgresInstallationRepository(db.sql),
     taskLedger: new PostgresTaskQueueLedger(db.sql),
     permissions: options.permissions ?? new InMemoryRepositoryPermissions(),
@@ -139,6 +142,7 @@ export async function createTestGateway(
       await queue.close().catch(() => {});
       if (!options.redisUrl) await deleteRedisPrefix(prefix).catch(() => {});
       redis.disconnect();
+      await relaxedSql?.end({ timeout: 5 });
       if (!options.db) await db.drop();
     },
   };

@@ -1,4 +1,4 @@
-import { AppError, type Delivery } from '@agent-bot/contracts';
+import { AppError, type Delivery, type SettledOutcome, type Task, taskRequestSchema } from '@agent-bot/contracts';
 import {
   type ParsedDelivery,
   type Rejection,
@@ -6,7 +6,9 @@ import {
   type WebhookProviderAdapter,
   headerValue,
 } from '../providers/provider.js';
-import { type ProcessDeliveryDeps, type ProcessResult, processDelivery } from './process-delivery.js';
+import { decideWithoutLookups } from './decide-without-lookups.js';
+import { stripNulDeep } from './strip-nul.js';
+import { type ProcessDeliveryDeps, type ProcessResult, enqueue, processDelivery } from './process-delivery.js';
 
 export type IngestResponse = { status: number; body: unknown };
 
@@ -48,6 +50,8 @@ export async function ingestWebhook(
   if (!verified.ok) return reject(verified.rejection);
 
   const headers = storedHeaders(adapter, input.headers);
+  // PostgreSQL text cannot hold NUL; no provider sends a raw one (JSON escapes it as \u0000).
+  if (raw.includes(0)) return reject({ status: 400, code: 'MALFORMED_BODY', message: 'body contains a NUL byte' });
   const body = raw.toString('utf8');
   const decoded = adapter.parse(body, headers);
   if (!decoded.ok) return reject(decoded.rejection);
@@ -55,18 +59,26 @@ export async function ingestWebhook(
   const identified = adapter.identify(parsed, raw);
   if (identified.kind === 'rejected') return reject(identified.rejection);
   if (identified.kind === 'immediate') return { status: identified.status, body: identified.body };
+  // Event and action come from the payload; an escaped NUL in them would fail the insert.
+  identified.event = stripNulDeep(identified.event);
+  identified.action = stripNulDeep(identified.action);
 
+  const newDelivery = {
+    provider: adapter.name,
+    deliveryId: identified.deliveryId,
+    event: identified.event,
+    action: identified.action,
+    headers,
+    body,
+  };
+  // Most deliveries are decided without a lookup: then one write stores the delivery with its outcome.
+  const settled = await settledOutcome(deps, adapter, parsed, identified);
   let delivery: Delivery;
   let duplicate: boolean;
+  let task: Task | null = null;
   try {
-    ({ delivery, duplicate } = await deps.deliveries.record({
-      provider: adapter.name,
-      deliveryId: identified.deliveryId,
-      event: identified.event,
-      action: identified.action,
-      headers,
-      body,
-    }));
+    if (settled) ({ delivery, duplicate, task } = await deps.deliveries.recordSettled(newDelivery, settled));
+    else ({ delivery, duplicate } = await deps.deliveries.record(newDelivery));
   } catch (error) {
     // Not stored, so not acknowledged: a 503 makes the sender retry later.
     throw new AppError('DEPENDENCY_UNAVAILABLE', 'the delivery could not be stored; retry later', { cause: error });
@@ -78,11 +90,19 @@ export async function ingestWebhook(
 
   let result: ProcessResult;
   try {
-    result = await processDelivery(deps, adapter, delivery);
+    if (settled?.kind === 'ignored') result = { status: 'ignored', taskId: null, reason: settled.reason };
+    else if (task) {
+      deps.metrics.tasksCreatedTotal.inc({ source: task.source, kind: task.kind });
+      result = await enqueue(deps, delivery, task);
+    } else result = await processDelivery(deps, adapter, delivery);
   } catch (error) {
     // Stored but not settled (the database failed mid-way): acknowledged; the reconciler finishes it.
     deps.logger.warn({ err: error, deliveryId: delivery.id }, 'delivery stored but not processed; left for the reconciler');
-    result = { status: 'received', taskId: null, reason: 'stored; processing deferred' };
+    result = { status: 'received', taskId: task?.id ?? null, reason: 'stored; processing deferred' };
+  }
+  if (settled) {
+    const outcome = result.status === 'received' ? 'deferred' : result.status;
+    deps.metrics.deliveriesTotal.inc({ provider: adapter.name, event: identified.event, outcome });
   }
   const ack = adapter.acknowledgement?.(parsed, result);
   if (ack !== undefined) return { status: 200, body: ack };
@@ -90,4 +110,19 @@ export async function ingestWebhook(
     status: result.status === 'received' ? 202 : 200,
     body: { delivery_id: delivery.id, status: result.status, task_id: result.taskId, reason: result.reason },
   };
+}
+
+async function settledOutcome(
+  deps: ProcessDeliveryDeps,
+  adapter: WebhookProviderAdapter,
+  parsed: ParsedDelivery,
+  identified: { deliveryId: string; event: string; action: string | null },
+): Promise<SettledOutcome | undefined> {
+  const decided = await decideWithoutLookups(adapter, parsed, identified, deps.normaliseContext);
+  if (!decided) return undefined;
+  const outcome = stripNulDeep(decided);
+  if (outcome.kind === 'ignored') return outcome;
+  const request = taskRequestSchema.safeParse(outcome.request);
+  // An invalid request takes the normal path, which records the failure with its reason.
+  return request.success ? { kind: 'task', request: request.data } : undefined;
 }

@@ -8,6 +8,7 @@ import {
 } from '@agent-bot/contracts';
 import type { Logger, Metrics } from '@agent-bot/observability';
 import type { NormaliseContext, WebhookProviderAdapter } from '../providers/provider.js';
+import { stripNulDeep } from './strip-nul.js';
 
 export interface ProcessDeliveryDeps {
   deliveries: DeliveryRepository;
@@ -53,7 +54,9 @@ async function settle(deps: ProcessDeliveryDeps, adapter: WebhookProviderAdapter
 
   let outcome: Awaited<ReturnType<WebhookProviderAdapter['normalise']>>;
   try {
-    outcome = await adapter.normalise({ payload: parsed.payload, headers: delivery.headers }, delivery, deps.normaliseContext);
+    outcome = stripNulDeep(
+      await adapter.normalise({ payload: parsed.payload, headers: delivery.headers }, delivery, deps.normaliseContext),
+    );
   } catch (error) {
     deps.logger.error({ err: error, deliveryId: delivery.id }, 'normalising a delivery failed');
     return fail(deps, delivery, `normalise failed: ${(error as Error).message}`);
@@ -72,7 +75,8 @@ async function settle(deps: ProcessDeliveryDeps, adapter: WebhookProviderAdapter
   return enqueue(deps, delivery, task);
 }
 
-async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
+/** Queues a delivery's task (job id = task id) and settles the delivery; `received` when the queue is down. */
+export async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
   // A task that already ran (a replay of a settled delivery) is not queued again.
   if (task.status === 'queued') {
     try {
@@ -90,6 +94,6 @@ async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task
 }
 
 async function fail(deps: ProcessDeliveryDeps, delivery: Delivery, reason: string): Promise<ProcessResult> {
-  await deps.deliveries.markFailed(delivery.id, reason);
+  await deps.deliveries.markFailed(delivery.id, stripNulDeep(reason));
   return { status: 'failed', taskId: delivery.taskId, reason };
 }

@@ -1,6 +1,9 @@
 import type { Delivery, DeliveryStatus, DeliverySummary, NewDelivery, WebhookProvider } from '../delivery.js';
 import type { ParsedTaskRequest, Task } from '../task.js';
 
+/** An outcome decided before the delivery was stored (no lookups were needed to decide it). */
+export type SettledOutcome = { kind: 'ignored'; reason: string } | { kind: 'task'; request: ParsedTaskRequest };
+
 export interface DeliveryListFilter {
   status?: DeliveryStatus;
   provider?: WebhookProvider;
@@ -16,6 +19,15 @@ export interface DeliveryRepository {
    * written and `duplicate` is true, also when two requests race.
    */
   record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }>;
+  /**
+   * Stores a delivery together with its already-known outcome in one durable write: ignored with
+   * its reason, or `received` with its task created and linked (then queue it and markEnqueued).
+   * Same uniqueness as `record`: a duplicate writes nothing and returns the stored delivery.
+   */
+  recordSettled(
+    delivery: NewDelivery,
+    outcome: SettledOutcome,
+  ): Promise<{ delivery: Delivery; duplicate: boolean; task: Task | null }>;
   get(id: string): Promise<Delivery | null>;
   list(filter?: DeliveryListFilter): Promise<DeliverySummary[]>;
   /**

@@ -60,6 +60,70 @@ describe('PostgresDeliveryRepository', () => {
     expect(ledger.enqueued_at).toBeInstanceOf(Date);
   });
 
+  it('records a delivery with its task in one write, once, also when 20 race', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => deliveries.recordSettled(newDelivery('settled-1'), { kind: 'task', request })),
+    );
+    const fresh = results.filter((r) => !r.duplicate);
+    expect(fresh).toHaveLength(1);
+    const task = fresh[0]?.task;
+    expect(task?.deliveryId).toBe(fresh[0]?.delivery.id);
+    expect(task?.status).toBe('queued');
+    expect(fresh[0]?.delivery).toMatchObject({ status: 'received', taskId: task?.id, attempts: 1 });
+    const stored = await deliveries.get(fresh[0]?.delivery.id as string);
+    expect(stored).toMatchObject({ taskId: task?.id, body: '{"x":1}', headers: { a: 'b' } });
+    const [count] = await db.sql<[{ n: number }]>`
+      select count(*)::int as n from tasks t join deliveries d on d.id = t.delivery_id where d.delivery_id = 'settled-1'`;
+    expect(count.n).toBe(1);
+  });
+
+  it('gives every caller of a concurrent mixed batch its own result', async () => {
+    const existing = await deliveries.recordSettled(newDelivery('mixed-existing'), { kind: 'ignored', reason: 'first' });
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      i === 29
+        ? deliveries.recordSettled(newDelivery('mixed-existing'), { kind: 'task', request })
+        : deliveries.recordSettled(
+            newDelivery(`mixed-${i}`),
+            i % 2 === 0 ? { kind: 'task', request: { ...request, prompt: `p${i}` } } : { kind: 'ignored', reason: `r${i}` },
+          ),
+    );
+    const results = await Promise.all(calls);
+    for (const [i, result] of results.entries()) {
+      if (i === 29) {
+        expect(result).toMatchObject({ duplicate: true, task: null, delivery: { id: existing.delivery.id, reason: 'first' } });
+      } else if (i % 2 === 0) {
+        expect(result.duplicate).toBe(false);
+        expect(result.task?.prompt).toBe(`p${i}`);
+        expect(result.delivery).toMatchObject({ deliveryId: `mixed-${i}`, status: 'received', taskId: result.task?.id });
+      } else {
+        expect(result).toMatchObject({
+          duplicate: false,
+          task: null,
+          delivery: { deliveryId: `mixed-${i}`, status: 'ignored', reason: `r${i}` },
+        });
+      }
+    }
+    const [counts] = await db.sql<[{ deliveries: number; tasks: number }]>`
+      select (select count(*)::int from deliveries where delivery_id like 'mixed-%') as deliveries,
+             (select count(*)::int from tasks t join deliveries d on d.id = t.delivery_id where d.delivery_id like 'mixed-%') as tasks`;
+    expect(counts).toEqual({ deliveries: 30, tasks: 15 });
+  });
+
+  it('records an ignored delivery with its reason in one write', async () => {
+    const first = await deliveries.recordSettled(newDelivery('settled-2'), {
+      kind: 'ignored',
+      reason: 'event not handled: ping',
+    });
+    expect(first).toMatchObject({
+      duplicate: false,
+      task: null,
+      delivery: { status: 'ignored', reason: 'event not handled: ping' },
+    });
+    const again = await deliveries.recordSettled(newDelivery('settled-2'), { kind: 'ignored', reason: 'other' });
+    expect(again.duplicate).toBe(true);
+    expect((await deliveries.get(first.delivery.id))?.reason).toBe('event not handled: ping');
+  });
+
   it('claims pending deliveries as a lease and lists with filters and keyset pagination', async () => {
     const a = await deliveries.record({ ...newDelivery('p-a'), provider: 'slack' });
     const b = await deliveries.record({ ...newDelivery('p-b'), provider: 'slack' });

@@ -5,10 +5,12 @@ import type {
   DeliverySummary,
   NewDelivery,
   ParsedTaskRequest,
+  SettledOutcome,
   Task,
 } from '@agent-bot/contracts';
 import type { Sql } from '../create-sql.js';
 import { type DeliveryRow, toDelivery, toDeliverySummary } from './delivery-row.js';
+import { SettledBatchWriter } from './settled-batch-writer.js';
 import { isUuid } from './postgres-task-repository.js';
 import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
 
@@ -26,8 +28,37 @@ const SUMMARY_COLUMNS = [
   'processed_at',
 ];
 
+export interface PostgresDeliveryRepositoryOptions {
+  /**
+   * A pool with synchronous_commit off (createSql({ synchronousCommit: false })) for the writes
+   * after the delivery is recorded: task creation and status marks. A crash may lose the last of
+   * them, which leaves the delivery `received`, and the reconciler redoes exactly those steps (a
+   * queued job whose task row was lost fails as TASK_NOT_FOUND; the redo makes a new task). Only
+   * `record` — what the acknowledgement promises — waits for the WAL flush. Defaults to the main pool.
+   */
+  relaxedSql?: Sql;
+}
+
+interface PendingMark {
+  id: string;
+  taskId: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 export class PostgresDeliveryRepository implements DeliveryRepository {
-  constructor(private readonly sql: Sql) {}
+  private readonly relaxed: Sql;
+  private readonly pendingMarks: PendingMark[] = [];
+  private flushingMarks = false;
+  private readonly settledWriter: SettledBatchWriter;
+
+  constructor(
+    private readonly sql: Sql,
+    options: PostgresDeliveryRepositoryOptions = {},
+  ) {
+    this.relaxed = options.relaxedSql ?? sql;
+    this.settledWriter = new SettledBatchWriter(sql);
+  }
 
   async record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }> {
     // ON CONFLICT DO NOTHING keeps concurrent duplicates from erroring: exactly one insert wins.
@@ -38,10 +69,21 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
       on conflict (provider, delivery_id) do nothing
       returning *`;
     if (inserted) return { delivery: toDelivery(inserted), duplicate: false };
-    const [existing] = await this.sql<DeliveryRow[]>`
+    return this.existing(delivery);
+  }
+
+  recordSettled(
+    delivery: NewDelivery,
+    outcome: SettledOutcome,
+  ): Promise<{ delivery: Delivery; duplicate: boolean; task: Task | null }> {
+    return this.settledWriter.write(delivery, outcome);
+  }
+
+  private async existing(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: true }> {
+    const [row] = await this.sql<DeliveryRow[]>`
       select * from deliveries where provider = ${delivery.provider} and delivery_id = ${delivery.deliveryId}`;
-    if (!existing) throw new Error('delivery vanished between insert and select');
-    return { delivery: toDelivery(existing), duplicate: true };
+    if (!row) throw new Error('delivery vanished between insert and select');
+    return { delivery: toDelivery(row), duplicate: true };
   }
 
   async get(id: string): Promise<Delivery | null> {
@@ -69,7 +111,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   }
 
   async createTask(deliveryId: string, request: ParsedTaskRequest): Promise<{ task: Task; created: boolean }> {
-    const sql = this.sql;
+    const sql = this.relaxed;
     // One statement on the hot path: insert the task and link it to its delivery. The unique index on
     // tasks.delivery_id makes it at most once, also across concurrent callers.
     const [inserted] = await sql<TaskRow[]>`
@@ -96,20 +138,44 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     await this.sql`update deliveries set attempts = attempts + 1 where id = ${id}`;
   }
 
-  async markEnqueued(id: string, taskId: string): Promise<void> {
-    // Also records the task as handed to the queue (the task-queue ledger), in the same round trip.
-    await this.sql`
-      with ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) where id = ${taskId})
-      update deliveries set status = 'enqueued', task_id = ${taskId}, reason = null, processed_at = now()
-      where id = ${id}`;
+  /**
+   * Also records the task as handed to the queue (the task-queue ledger), in the same statement.
+   * Marks that arrive while one is being written are written together in the next statement (one
+   * round trip for many deliveries under load); each call resolves once its own mark is written.
+   */
+  markEnqueued(id: string, taskId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingMarks.push({ id, taskId, resolve, reject });
+      if (!this.flushingMarks) void this.flushMarks();
+    });
+  }
+
+  private async flushMarks(): Promise<void> {
+    this.flushingMarks = true;
+    while (this.pendingMarks.length > 0) {
+      const batch = this.pendingMarks.splice(0, 500);
+      try {
+        const ids = batch.map((mark) => mark.id);
+        const taskIds = batch.map((mark) => mark.taskId);
+        await this.relaxed`
+          with marks as (select * from unnest(${ids}::uuid[], ${taskIds}::uuid[]) as m(id, task_id)),
+          ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) from marks where tasks.id = marks.task_id)
+          update deliveries set status = 'enqueued', task_id = marks.task_id, reason = null, processed_at = now()
+          from marks where deliveries.id = marks.id`;
+        for (const mark of batch) mark.resolve();
+      } catch (error) {
+        for (const mark of batch) mark.reject(error);
+      }
+    }
+    this.flushingMarks = false;
   }
 
   async markIgnored(id: string, reason: string): Promise<void> {
-    await this.sql`update deliveries set status = 'ignored', reason = ${reason}, processed_at = now() where id = ${id}`;
+    await this.relaxed`update deliveries set status = 'ignored', reason = ${reason}, processed_at = now() where id = ${id}`;
   }
 
   async markFailed(id: string, reason: string): Promise<void> {
-    await this.sql`update deliveries set status = 'failed', reason = ${reason}, processed_at = now() where id = ${id}`;
+    await this.relaxed`update deliveries set status = 'failed', reason = ${reason}, processed_at = now() where id = ${id}`;
   }
 
   async claimPending(options: { olderThanMs: number; limit: number; leaseMs?: number }): Promise<Delivery[]> {

@@ -57,14 +57,16 @@ describe('POST /webhooks/jira', () => {
     expect((await post(payload, h)).json()).toMatchObject({ duplicate: true });
   });
 
-  it('an issue assigned to the bot becomes a fix task', async () => {
-    const response = await post({
+  it('an issue assigned to the bot becomes a fix task (Jira sends a charset parameter)', async () => {
+    const payload = {
       webhookEvent: 'jira:issue_updated',
       issue_event_type_name: 'issue_assigned',
       user: { accountId: 'u-1', displayName: 'Mia' },
       issue,
       changelog: { items: [{ field: 'assignee', to: 'bot-account', toString: 'agent-bot' }] },
-    });
+    };
+    const body = JSON.stringify(payload);
+    const response = await post(payload, { ...headers(body), 'content-type': 'application/json; charset=UTF-8' });
     expect(response.json()).toMatchObject({ status: 'enqueued' });
   });
 
