@@ -61,3 +61,4 @@ export type {
   IssueThreadRef,
   GitHubResults,
 } from './ports/github.port.js';
+export type { TaskWorkspace, PrepareWorkspaceInput, Workspaces } from './ports/workspace.port.js';

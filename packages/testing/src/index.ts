@@ -2,3 +2,4 @@ export { createTestDatabase, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from '
 export { uniqueRedisPrefix, deleteRedisPrefix, TEST_REDIS_URL } from './test-redis.js';
 export { waitFor } from './wait-for.js';
 export { freePort } from './free-port.js';
+export { createLocalGitRemote, type LocalGitRemote } from './git-fixtures.js';
