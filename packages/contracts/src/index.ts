@@ -62,3 +62,10 @@ export type {
   GitHubResults,
 } from './ports/github.port.js';
 export type { TaskWorkspace, PrepareWorkspaceInput, Workspaces } from './ports/workspace.port.js';
+export type {
+  IndexedSymbol,
+  IndexedFile,
+  FileVersion,
+  RepositoryIndexStore,
+  CodeSearchHit,
+} from './ports/repository-index.port.js';

@@ -13,3 +13,4 @@ export { pingDatabase } from './ping.js';
 export { PostgresTaskRepository, isUuid } from './repositories/postgres-task-repository.js';
 export { PostgresTaskEventRepository } from './repositories/postgres-task-event-repository.js';
 export { assertDatabaseReachable } from './assert-reachable.js';
+export { PostgresRepositoryIndexStore } from './repositories/postgres-repository-index-store.js';
