@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@agent-bot/contracts';
+import { agentsEnv, toAgentsConfig } from './schemas/agents.js';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
@@ -31,6 +32,7 @@ const envSchema = z
     ...redisEnv.shape,
     ...securityEnv.shape,
     ...workerEnv.shape,
+    ...agentsEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -39,6 +41,9 @@ const envSchema = z
           ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
         }
       }
+    }
+    if (env.OLLAMA_MODEL !== undefined && env.OLLAMA_URL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['OLLAMA_URL'], message: 'is required when OLLAMA_MODEL is set' });
     }
     if (env.PORT === env.WORKER_PORT) {
       ctx.addIssue({ code: 'custom', path: ['WORKER_PORT'], message: 'must differ from PORT' });
@@ -54,6 +59,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     redis: toRedisConfig(env),
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
+    agents: toAgentsConfig(env),
   };
 }
 

@@ -3,3 +3,10 @@ export { uniqueRedisPrefix, deleteRedisPrefix, TEST_REDIS_URL } from './test-red
 export { waitFor } from './wait-for.js';
 export { freePort } from './free-port.js';
 export { createLocalGitRemote, type LocalGitRemote } from './git-fixtures.js';
+export {
+  startAnthropicStandIn,
+  type AnthropicStandIn,
+  type AnthropicStep,
+  type RecordedAnthropicRequest,
+} from './anthropic-stand-in.js';
+export { claudeBinary } from './claude-binary.js';
