@@ -10,3 +10,4 @@ export {
   type RecordedAnthropicRequest,
 } from './anthropic-stand-in.js';
 export { claudeBinary } from './claude-binary.js';
+export { startOllamaStandIn, type OllamaStandIn, type OllamaStep, type RecordedOllamaChat } from './ollama-stand-in.js';
