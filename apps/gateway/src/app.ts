@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatewayDeps } from './deps.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { requestSerializers } from './plugins/request-serializers.js';
+import { sessionPlugin } from './plugins/session.js';
+import { sessionRoutes } from './routes/api/session/index.js';
 import { taskRoutes } from './routes/api/tasks/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -16,8 +18,16 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
   });
   await app.register(errorHandlerPlugin);
+  await app.register(sessionPlugin, {
+    sessions: deps.sessions,
+    adminToken: deps.adminToken,
+    cookieSecret: deps.cookieSecret,
+    ttlMs: deps.sessionTtlMs,
+    secureCookies: deps.publicUrl.startsWith('https:'),
+  });
   await app.register(healthRoutes, deps);
   await app.register(metricsRoutes, deps);
+  await app.register(sessionRoutes, { ...deps, prefix: '/api/session' });
   await app.register(taskRoutes, { ...deps, prefix: '/api/tasks' });
   return app;
 }

@@ -1,4 +1,4 @@
-import type { JobQueue, TaskEventRepository, TaskRepository, WorkerRegistry } from '@agent-bot/contracts';
+import type { JobQueue, SessionStore, TaskEventRepository, TaskRepository, WorkerRegistry } from '@agent-bot/contracts';
 import type { HealthAggregator, Logger, Metrics } from '@agent-bot/observability';
 
 export interface ReadinessProbe {
@@ -19,4 +19,8 @@ export interface GatewayDeps {
   /** Bearer token for operator routes; admin routes answer 503 when it is not configured. */
   adminToken: string | undefined;
   publicUrl: string;
+  sessions: SessionStore;
+  /** Signs cookies that must not be forged (see cookie-secret.ts). */
+  cookieSecret: Buffer;
+  sessionTtlMs: number;
 }

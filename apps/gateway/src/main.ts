@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '@agent-bot/config';
 import {
+  PostgresSessionStore,
   PostgresTaskEventRepository,
   PostgresTaskRepository,
   assertDatabaseReachable,
@@ -13,6 +14,7 @@ import { createHealthAggregator, createLogger, createMetrics, registerScrapeGaug
 import { BullMqJobQueue, RedisWorkerRegistry, assertNoEviction, assertRedisReachable, createRedis } from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { deriveCookieSecret } from './cookie-secret.js';
 import { gatewayHealthChecks } from './health-checks.js';
 import { createReadinessProbe } from './readiness.js';
 
@@ -56,6 +58,9 @@ async function main(): Promise<void> {
     workers,
     adminToken: config.security.adminToken,
     publicUrl: config.server.publicUrl,
+    sessions: new PostgresSessionStore(sql),
+    cookieSecret: deriveCookieSecret(config.security.encryptionKey),
+    sessionTtlMs: config.security.sessionTtlMs,
   });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '@agent-bot/contracts';
 import { agentsEnv, toAgentsConfig } from './schemas/agents.js';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
+import { githubEnv, githubProblems, toGitHubConfig } from './schemas/github.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
 import { serverEnv, toServerConfig } from './schemas/server.js';
@@ -33,6 +34,7 @@ const envSchema = z
     ...securityEnv.shape,
     ...workerEnv.shape,
     ...agentsEnv.shape,
+    ...githubEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -44,6 +46,9 @@ const envSchema = z
     }
     if (env.OLLAMA_MODEL !== undefined && env.OLLAMA_URL === undefined) {
       ctx.addIssue({ code: 'custom', path: ['OLLAMA_URL'], message: 'is required when OLLAMA_MODEL is set' });
+    }
+    for (const problem of githubProblems(env)) {
+      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     }
     if (env.PORT === env.WORKER_PORT) {
       ctx.addIssue({ code: 'custom', path: ['WORKER_PORT'], message: 'must differ from PORT' });
@@ -60,6 +65,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
     agents: toAgentsConfig(env),
+    github: toGitHubConfig(env),
   };
 }
 

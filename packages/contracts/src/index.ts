@@ -69,3 +69,17 @@ export type {
   RepositoryIndexStore,
   CodeSearchHit,
 } from './ports/repository-index.port.js';
+export type { Principal, SessionStore } from './ports/session-store.port.js';
+export type {
+  GitHubAppCredentials,
+  GitHubAppStore,
+  GitHubUserTokens,
+  GitHubUserProfile,
+  GitHubUserInstallation,
+  GitHubOAuth,
+  GitHubUserStore,
+  OAuthStatePurpose,
+  ConsumedOAuthState,
+  OAuthStateStore,
+  SecretRotation,
+} from './ports/github-account.port.js';

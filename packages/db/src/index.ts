@@ -14,3 +14,10 @@ export { PostgresTaskRepository, isUuid } from './repositories/postgres-task-rep
 export { PostgresTaskEventRepository } from './repositories/postgres-task-event-repository.js';
 export { assertDatabaseReachable } from './assert-reachable.js';
 export { PostgresRepositoryIndexStore } from './repositories/postgres-repository-index-store.js';
+export { PostgresSessionStore } from './repositories/postgres-session-store.js';
+export { SecretCipher, keyIdOf, type SecretCipherOptions } from './crypto/secret-cipher.js';
+export { ENCRYPTED_COLUMNS, secretContext, type EncryptedColumn } from './crypto/encrypted-columns.js';
+export { rotateSecrets, keysInUse, PostgresSecretRotation, type RotationReport } from './crypto/rotate-secrets.js';
+export { PostgresGitHubAppStore } from './repositories/postgres-github-app-store.js';
+export { PostgresGitHubUserStore } from './repositories/postgres-github-user-store.js';
+export { PostgresOAuthStateStore } from './repositories/postgres-oauth-state-store.js';

@@ -11,3 +11,28 @@ export {
 } from './anthropic-stand-in.js';
 export { claudeBinary } from './claude-binary.js';
 export { startOllamaStandIn, type OllamaStandIn, type OllamaStep, type RecordedOllamaChat } from './ollama-stand-in.js';
+export {
+  startGitHubStandIn,
+  type GitHubStandIn,
+  type GitHubStandInOptions,
+  type RecordedRequest,
+} from './github-stand-in/github-stand-in.js';
+export {
+  openApiChecker,
+  OpenApiChecker,
+  type OpenApiDescription,
+  type CheckResult,
+  type OperationMatch,
+} from './github-stand-in/openapi-checker.js';
+export type {
+  StandInState,
+  StandInApp,
+  StandInUser,
+  StandInInstallation,
+  StandInRepo,
+  StandInPermission,
+  StandInComment,
+  StandInPull,
+  StandInReviewComment,
+} from './github-stand-in/state.js';
+export type { StandInTuning } from './github-stand-in/types.js';

@@ -2,7 +2,7 @@ import { AppError, taskRequestSchema, taskStatusSchema } from '@agent-bot/contra
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { GatewayDeps } from '../../../deps.js';
-import { requireAdmin } from '../../../plugins/admin-auth.js';
+import { requireAdminPrincipal, requireSession } from '../../../plugins/session.js';
 import { createTask } from '../../../use-cases/create-task.js';
 import { serializeTask, serializeTaskEvent } from './serialize-task.js';
 
@@ -19,9 +19,9 @@ const listQuery = z.object({
 });
 
 export async function taskRoutes(app: FastifyInstance, deps: GatewayDeps) {
-  app.addHook('preHandler', requireAdmin(deps.adminToken));
+  app.addHook('preHandler', requireSession);
 
-  app.post('/', async (request, reply) => {
+  app.post('/', { preHandler: requireAdminPrincipal }, async (request, reply) => {
     const body = createBody.parse(request.body ?? {});
     const { task, enqueued } = await createTask(deps, { ...body, source: 'api' });
     return reply.status(202).send({ task: serializeTask(task), enqueued });

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { GatewayDeps } from '../../../deps.js';
+import { safeEqual } from '../../../plugins/admin-auth.js';
+import { ADMIN_PRINCIPAL, requireSession } from '../../../plugins/session.js';
+
+const signInBody = z.object({ token: z.string().min(1).max(500) });
+
+/** Sign in with the admin token (operators), see who is signed in, sign out. */
+export async function sessionRoutes(app: FastifyInstance, deps: Pick<GatewayDeps, 'adminToken'>) {
+  app.post('/', async (request, reply) => {
+    const { token } = signInBody.parse(request.body ?? {});
+    if (!deps.adminToken || !safeEqual(token, deps.adminToken)) {
+      return reply.status(401).send({ error: { code: 'INVALID_ADMIN_TOKEN', message: 'that admin token is not valid' } });
+    }
+    await reply.startSession(ADMIN_PRINCIPAL);
+    return { principal: ADMIN_PRINCIPAL };
+  });
+
+  app.get('/', { preHandler: requireSession }, async (request) => ({ principal: request.principal }));
+
+  app.delete('/', async (_request, reply) => {
+    await reply.endSession();
+    return reply.status(204).send();
+  });
+}
