@@ -83,3 +83,4 @@ export type {
   OAuthStateStore,
   SecretRotation,
 } from './ports/github-account.port.js';
+export type { InstallationSpend, StalledTasks } from './ports/task-supervision.port.js';

@@ -21,3 +21,4 @@ export { rotateSecrets, keysInUse, PostgresSecretRotation, type RotationReport }
 export { PostgresGitHubAppStore } from './repositories/postgres-github-app-store.js';
 export { PostgresGitHubUserStore } from './repositories/postgres-github-user-store.js';
 export { PostgresOAuthStateStore } from './repositories/postgres-oauth-state-store.js';
+export { PostgresInstallationSpend, PostgresStalledTasks } from './repositories/postgres-task-supervision.js';
