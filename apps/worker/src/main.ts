@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from '@agent-bot/config';
 import {
+  PostgresStalledTasks,
   PostgresTaskEventRepository,
   PostgresTaskRepository,
   assertDatabaseReachable,
   createSql,
   pingDatabase,
 } from '@agent-bot/db';
+import { liveChannels } from '@agent-bot/contracts';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
 import {
   BullMqJobConsumer,
@@ -18,10 +20,10 @@ import {
   createRedis,
 } from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
+import { buildPipelineDeps } from './build-pipeline-deps.js';
 import { buildHealthServer } from './health-server.js';
+import { startStallDetector } from './pipeline/stall-detector.js';
 import { createTaskRunProcessor } from './processors/task-run.processor.js';
-import { NoopRunner } from './runners/noop-runner.js';
-import { createRunnerResolver } from './runners/resolve-runner.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
 
 async function main(): Promise<void> {
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
   const events = new RedisEventBus({ publisher: redis, subscriber, prefix: config.redis.prefix });
   const tasks = new PostgresTaskRepository(sql);
   const registry = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
+  const taskEvents = new PostgresTaskEventRepository(sql);
+  const pipeline = buildPipelineDeps({ config, sql, tasks, taskEvents, events, logger, metrics });
 
   const consumer = new BullMqJobConsumer({
     connection: redis,
@@ -49,18 +53,25 @@ async function main(): Promise<void> {
     stalledIntervalMs: config.worker.stalledIntervalMs,
     onError: (error, jobId) => logger.error({ err: error, jobId }, 'queue error'),
     handlers: {
-      'task.run': createTaskRunProcessor({
-        tasks,
-        taskEvents: new PostgresTaskEventRepository(sql),
-        events,
-        logger,
-        metrics,
-        resolveRunner: createRunnerResolver({ noop: new NoopRunner() }, 'noop'),
-        limits: { timeoutMs: config.worker.taskTimeoutMs, maxCostUsd: config.worker.taskMaxCostUsd },
-      }),
+      'task.run': createTaskRunProcessor(pipeline),
     },
   });
   await consumer.ready();
+  const stallDetector = startStallDetector({
+    stalled: new PostgresStalledTasks(sql),
+    results: pipeline.github?.results,
+    logger,
+    publicUrl: config.server.publicUrl,
+    thresholdMs: config.agents.stallMs,
+    onStalled: (taskId, message) =>
+      events.publish(liveChannels.tasks, {
+        kind: 'task.status',
+        taskId,
+        status: 'failed',
+        at: new Date().toISOString(),
+        errorMessage: message,
+      }),
+  });
   const heartbeat = startWorkerHeartbeat({ registry, consumer, id: workerId, concurrency: config.worker.concurrency });
 
   const health = createHealthAggregator({
@@ -85,6 +96,7 @@ async function main(): Promise<void> {
     logger.info({ signal, active: consumer.activeCount(), drainMs: config.worker.drainMs }, 'draining');
     const { drained } = await consumer.close(config.worker.drainMs);
     if (!drained) logger.warn('drain deadline passed; running jobs abandoned to another worker');
+    stallDetector.stop();
     await heartbeat.stop();
     await server.close();
     await events.close();

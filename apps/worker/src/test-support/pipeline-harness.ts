@@ -2,15 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentRunner, ParsedTaskRequest, Task } from '@agent-bot/contracts';
-import {
-  PostgresInstallationSpend,
-  PostgresRepositoryIndexStore,
-  PostgresTaskEventRepository,
-  PostgresTaskRepository,
-} from '@agent-bot/db';
-import { createGitHubAdapters } from '@agent-bot/github';
-import { createLogger, createMetrics } from '@agent-bot/observability';
-import { BullMqJobConsumer, BullMqJobQueue, RedisEventBus, createRedis } from '@agent-bot/queue';
+import { PostgresTaskRepository } from '@agent-bot/db';
+import { BullMqJobQueue, createRedis } from '@agent-bot/queue';
 import {
   type GitHubStandIn,
   type LocalGitRemote,
@@ -23,10 +16,8 @@ import {
   uniqueRedisPrefix,
   waitFor,
 } from '@agent-bot/testing';
-import { RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
 import type { RunTaskDeps } from '../pipeline/pipeline-deps.js';
-import { createTaskRunProcessor } from '../processors/task-run.processor.js';
-import { createRunnerResolver } from '../runners/resolve-runner.js';
+import { ready, startTestWorker } from './test-worker.js';
 
 export const REPO = 'octo-org/widgets';
 export const PUBLIC_URL = 'https://agent-bot.example.test';
@@ -36,7 +27,7 @@ export interface Harness {
   gh: GitHubStandIn;
   remote: LocalGitRemote;
   installationId: string;
-  app: { id: number; privateKey: string; clientId: string; clientSecret: string };
+  githubParams: { apiUrl: string; appId: string; privateKey: string; clientId: string; clientSecret: string };
   workspaceDir: string;
   runsDir: string;
   prefix: string;
@@ -76,68 +67,38 @@ export async function createHarness(options: { files?: Record<string, string>; l
   const queue = new BullMqJobQueue({ connection: redis, prefix });
   const tasks = new PostgresTaskRepository(db.sql);
   const stops: (() => Promise<void>)[] = [];
-  const logger = createLogger({ name: 'e2e', level: 'silent' });
+  const githubParams = {
+    apiUrl: gh.apiUrl,
+    appId: String(app.id),
+    privateKey: app.privateKey,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+  };
 
   return {
     db,
     gh,
     remote,
     installationId,
-    app,
+    githubParams,
     workspaceDir,
     runsDir,
     prefix,
     tasks,
     async startWorker({ runners, defaultRunner, overrides }) {
-      const connection = createRedis(TEST_REDIS_URL, 'consumer');
-      const publisher = await ready(createRedis(TEST_REDIS_URL, 'producer'));
-      const subscriber = createRedis(TEST_REDIS_URL, 'subscriber');
-      const github = createGitHubAdapters({
-        appId: String(app.id),
-        privateKey: app.privateKey,
-        clientId: app.clientId,
-        clientSecret: app.clientSecret,
-        baseUrl: gh.apiUrl,
-        logger,
-      });
-      const deps: RunTaskDeps = {
-        tasks,
-        taskEvents: new PostgresTaskEventRepository(db.sql),
-        events: new RedisEventBus({ publisher, subscriber, prefix }),
-        logger,
-        metrics: createMetrics(),
-        resolveRunner: createRunnerResolver(runners, defaultRunner),
-        limits: { timeoutMs: 60_000, maxCostUsd: 5, maxTokens: 1_000_000 },
-        heartbeatIntervalMs: 500,
-        workspaces: new WorkspaceManager({
-          rootDir: workspaceDir,
-          remoteBaseUrl: remote.baseUrl,
-          maxRepoBytes: 1e9,
-          maxFiles: 10_000,
-        }),
-        indexer: new RepositoryIndexer({ store: new PostgresRepositoryIndexStore(db.sql) }),
-        github: { results: github.results, tokens: github.installationTokens },
-        monthlyBudget: { spend: new PostgresInstallationSpend(db.sql), limitUsd: 0 },
-        publicUrl: PUBLIC_URL,
-        commentThrottleMs: 200,
-        ...overrides,
-      };
-      const consumer = new BullMqJobConsumer({
-        connection,
+      const stop = await startTestWorker({
+        sql: db.sql,
+        redisUrl: TEST_REDIS_URL,
         prefix,
-        concurrency: 2,
+        gitBaseUrl: remote.baseUrl,
+        workspaceDir,
+        publicUrl: PUBLIC_URL,
+        github: githubParams,
         lockDurationMs: options.lockDurationMs ?? 30_000,
-        stalledIntervalMs: Math.min(options.lockDurationMs ?? 30_000, 5_000),
-        handlers: { 'task.run': createTaskRunProcessor(deps) },
+        runners,
+        defaultRunner,
+        overrides,
       });
-      await consumer.ready();
-      const stop = async () => {
-        await consumer.close(5_000);
-        await deps.events.close();
-        connection.disconnect();
-        publisher.disconnect();
-        subscriber.disconnect();
-      };
       stops.push(stop);
       return stop;
     },
@@ -180,10 +141,4 @@ export async function createHarness(options: { files?: Record<string, string>; l
       await db.drop();
     },
   };
-}
-
-/** Producer connections fail fast instead of queueing commands: wait until they are connected. */
-async function ready<T extends { status: string; once(event: 'ready', listener: () => void): unknown }>(client: T): Promise<T> {
-  if (client.status !== 'ready') await new Promise<void>((resolve) => client.once('ready', resolve));
-  return client;
 }

@@ -1,0 +1,86 @@
+import { join, resolve } from 'node:path';
+import type { AppConfig } from '@agent-bot/config';
+import type { AgentRunner, EventBus, TaskEventRepository, TaskRepository } from '@agent-bot/contracts';
+import { PostgresInstallationSpend, PostgresRepositoryIndexStore, type Sql } from '@agent-bot/db';
+import { createGitHubAdapters } from '@agent-bot/github';
+import type { Logger, Metrics } from '@agent-bot/observability';
+import { ClaudeCodeRunner, OllamaRunner } from '@agent-bot/runners';
+import { RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
+import type { RunTaskDeps } from './pipeline/pipeline-deps.js';
+import { NoopRunner } from './runners/noop-runner.js';
+import { createRunnerResolver } from './runners/resolve-runner.js';
+
+/**
+ * The runners this worker has configured. A task naming none gets DEFAULT_RUNNER, else Claude Code,
+ * else Ollama; with neither configured it fails saying what to set. `noop` is always there for
+ * smoke tests and benchmarks (it changes nothing).
+ */
+export function buildRunners(config: AppConfig): { runners: Record<string, AgentRunner>; defaultRunner: string | undefined } {
+  const runners: Record<string, AgentRunner> = { noop: new NoopRunner() };
+  const { claude, ollama } = config.agents;
+  if (claude) {
+    runners['claude-code'] = new ClaudeCodeRunner({
+      command: claude.bin,
+      apiKey: claude.apiKey,
+      baseUrl: claude.baseUrl,
+      model: claude.model,
+      allowedTools: claude.allowedTools,
+      maxTurns: claude.maxTurns,
+      runsDir: join(resolve(config.worker.workspaceDir), 'runs'),
+    });
+  }
+  if (ollama) runners.ollama = new OllamaRunner({ url: ollama.url, model: ollama.model, maxTurns: claude?.maxTurns ?? 30 });
+  const defaultRunner = config.agents.defaultRunner ?? (claude ? 'claude-code' : ollama ? 'ollama' : undefined);
+  return { runners, defaultRunner };
+}
+
+export function buildPipelineDeps(input: {
+  config: AppConfig;
+  sql: Sql;
+  tasks: TaskRepository;
+  taskEvents: TaskEventRepository;
+  events: EventBus;
+  logger: Logger;
+  metrics: Metrics;
+}): RunTaskDeps {
+  const { config, sql } = input;
+  const { runners, defaultRunner } = buildRunners(config);
+  const app = config.github.app;
+  const github =
+    app?.clientId && app.clientSecret
+      ? createGitHubAdapters({
+          appId: app.appId,
+          privateKey: app.privateKey,
+          clientId: app.clientId,
+          clientSecret: app.clientSecret,
+          baseUrl: config.github.apiUrl,
+          logger: input.logger,
+        })
+      : undefined;
+  if (!github) input.logger.warn('GitHub app not configured (GITHUB_APP_ID, GITHUB_PRIVATE_KEY): results stay in the dashboard');
+  return {
+    tasks: input.tasks,
+    taskEvents: input.taskEvents,
+    events: input.events,
+    logger: input.logger,
+    metrics: input.metrics,
+    resolveRunner: createRunnerResolver(runners, defaultRunner),
+    limits: {
+      timeoutMs: config.worker.taskTimeoutMs,
+      maxCostUsd: config.worker.taskMaxCostUsd,
+      maxTokens: config.agents.maxTokens,
+    },
+    workspaces: new WorkspaceManager({
+      rootDir: config.worker.workspaceDir,
+      remoteBaseUrl: config.agents.gitBaseUrl,
+      maxRepoBytes: config.agents.maxRepoBytes,
+      maxFiles: config.agents.maxFiles,
+    }),
+    indexer: new RepositoryIndexer({ store: new PostgresRepositoryIndexStore(sql) }),
+    repoMapTokens: config.agents.repoMapTokens,
+    github: github ? { results: github.results, tokens: github.installationTokens } : undefined,
+    monthlyBudget: { spend: new PostgresInstallationSpend(sql), limitUsd: config.agents.installationMonthlyBudgetUsd },
+    publicUrl: config.server.publicUrl,
+    pullRequestDraft: config.agents.pullRequestDraft,
+  };
+}
