@@ -11,3 +11,4 @@ export { RepositoryIndex, wordsOf } from './indexer/repository-index.js';
 export { MemoryRepositoryIndexStore } from './indexer/memory-index-store.js';
 export { FileParser } from './indexer/parse-file.js';
 export { languageOf } from './indexer/languages.js';
+export { ParsePool } from './indexer/parse-pool.js';

@@ -6,7 +6,11 @@ export interface LanguageSpec {
   id: string;
   /** Resolved lazily: a grammar is loaded only when a file of its language appears. */
   wasmPath: () => string;
-  /** Captures named `def.<kind>` are definitions, `import` module specifiers, `ref` identifiers. */
+  /**
+   * Captures named `def.<kind>` are definitions, `import` module specifiers, `ref` uses of a name:
+   * calls, constructions, imported names and type uses. Capturing every identifier costs about as
+   * much as parsing and adds locals that never rank anything.
+   */
   query: string;
 }
 
@@ -19,7 +23,10 @@ const TS_COMMON = `
 (import_statement source: (string (string_fragment) @import))
 (export_statement source: (string (string_fragment) @import))
 (call_expression function: (identifier) @_req arguments: (arguments (string (string_fragment) @import)) (#eq? @_req "require"))
-(identifier) @ref
+(call_expression function: (identifier) @ref)
+(call_expression function: (member_expression property: (property_identifier) @ref))
+(new_expression constructor: (identifier) @ref)
+(import_specifier name: (identifier) @ref)
 `;
 
 const TYPESCRIPT_QUERY = `${TS_COMMON}
@@ -28,11 +35,15 @@ const TYPESCRIPT_QUERY = `${TS_COMMON}
 (interface_declaration name: (type_identifier) @def.interface)
 (type_alias_declaration name: (type_identifier) @def.type)
 (enum_declaration name: (identifier) @def.enum)
-(type_identifier) @ref
+(type_annotation (type_identifier) @ref)
+(implements_clause (type_identifier) @ref)
+(generic_type name: (type_identifier) @ref)
+(extends_clause value: (identifier) @ref)
 `;
 
 const JAVASCRIPT_QUERY = `${TS_COMMON}
 (class_declaration name: (identifier) @def.class)
+(class_heritage (identifier) @ref)
 `;
 
 const PYTHON_QUERY = `
@@ -43,7 +54,11 @@ const PYTHON_QUERY = `
 (import_statement name: (aliased_import name: (dotted_name) @import))
 (import_from_statement module_name: (dotted_name) @import)
 (import_from_statement module_name: (relative_import) @import)
-(identifier) @ref
+(import_from_statement name: (dotted_name (identifier) @ref))
+(call (identifier) @ref)
+(call (attribute attribute: (identifier) @ref))
+(argument_list (identifier) @ref)
+(class_definition superclasses: (argument_list (identifier) @ref))
 `;
 
 const GO_QUERY = `
@@ -51,9 +66,9 @@ const GO_QUERY = `
 (method_declaration name: (field_identifier) @def.method)
 (type_spec name: (type_identifier) @def.type)
 (import_spec path: (interpreted_string_literal) @import)
-(identifier) @ref
+(call_expression function: (identifier) @ref)
+(call_expression function: (selector_expression field: (field_identifier) @ref))
 (type_identifier) @ref
-(field_identifier) @ref
 `;
 
 const wasm = (pkg: string, file: string) => () => require.resolve(`${pkg}/${file}`);

@@ -16,10 +16,11 @@ export interface IndexStats {
 export interface RepositoryIndexerOptions {
   store: RepositoryIndexStore;
   /**
-   * Parses in this many worker threads when a run has many files to parse (cold index); small
-   * re-indexes stay in the calling thread, where starting workers would cost more than they save.
+   * Parses in worker threads when a run has at least `minFilesForThreads` files to parse (a cold
+   * index); small re-indexes stay in the calling thread, where a message round trip costs more.
    */
-  parseFiles?: (dir: string, files: FileVersion[]) => Promise<IndexedFile[]>;
+  pool?: { parse(dir: string, files: FileVersion[]): Promise<IndexedFile[]> };
+  minFilesForThreads?: number;
 }
 
 /**
@@ -44,9 +45,9 @@ export class RepositoryIndexer {
     const versions = await listSourceFiles(input.dir, input.commit);
     const known = await store.existing(input.repo, versions);
     const missing = versions.filter((v) => !known.has(`${v.path}\0${v.hash}`));
-    const parsed = this.options.parseFiles
-      ? await this.options.parseFiles(input.dir, missing)
-      : await this.parseHere(input.dir, missing);
+    const pool = this.options.pool;
+    const threaded = pool !== undefined && missing.length >= (this.options.minFilesForThreads ?? 200);
+    const parsed = threaded ? await pool.parse(input.dir, missing) : await this.parseHere(input.dir, missing);
     await store.saveFiles(input.repo, parsed);
     // Files that failed to parse or were too big are left out of the commit, not retried forever.
     const kept = new Set(parsed.map((file) => `${file.path}\0${file.hash}`));
