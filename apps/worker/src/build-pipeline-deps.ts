@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '@agent-bot/config';
 import type { AgentRunner, EventBus, TaskEventRepository, TaskRepository } from '@agent-bot/contracts';
@@ -5,7 +6,7 @@ import { PostgresInstallationSpend, PostgresRepositoryIndexStore, type Sql } fro
 import { createGitHubAdapters } from '@agent-bot/github';
 import type { Logger, Metrics } from '@agent-bot/observability';
 import { ClaudeCodeRunner, OllamaRunner } from '@agent-bot/runners';
-import { RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
+import { ParsePool, RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
 import type { RunTaskDeps } from './pipeline/pipeline-deps.js';
 import { NoopRunner } from './runners/noop-runner.js';
 import { createRunnerResolver } from './runners/resolve-runner.js';
@@ -76,7 +77,11 @@ export function buildPipelineDeps(input: {
       maxRepoBytes: config.agents.maxRepoBytes,
       maxFiles: config.agents.maxFiles,
     }),
-    indexer: new RepositoryIndexer({ store: new PostgresRepositoryIndexStore(sql) }),
+    // Cold indexes of large repositories parse on every core; small re-indexes stay in-thread.
+    indexer: new RepositoryIndexer({
+      store: new PostgresRepositoryIndexStore(sql),
+      pool: new ParsePool(Math.max(1, Math.min(availableParallelism(), 4))),
+    }),
     repoMapTokens: config.agents.repoMapTokens,
     github: github ? { results: github.results, tokens: github.installationTokens } : undefined,
     monthlyBudget: { spend: new PostgresInstallationSpend(sql), limitUsd: config.agents.installationMonthlyBudgetUsd },

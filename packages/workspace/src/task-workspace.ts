@@ -7,7 +7,7 @@ interface TaskWorkspaceParts {
   baseBranch: string;
   baseCommit: string;
   url: string;
-  git: (args: string[], token?: string) => Promise<string>;
+  git: (args: string[], token?: string, okExitCodes?: number[]) => Promise<string>;
   release: () => Promise<void>;
 }
 
@@ -58,6 +58,10 @@ export function createTaskWorkspace(parts: TaskWorkspaceParts): TaskWorkspace {
       if (released) return;
       released = true;
       try {
+        // Files written by the checkout in the same second as the index are "racily clean": the
+        // next checkout would re-read all of them. Refreshing now, after the task ran, records
+        // their stat data for good, off the next task's critical path.
+        await git(['update-index', '-q', '--refresh'], undefined, [1]);
         // Detach and drop the task branch so the mirror does not collect one branch per task.
         const head = await git(['rev-parse', 'HEAD']);
         await git(['update-ref', '--no-deref', 'HEAD', head]);

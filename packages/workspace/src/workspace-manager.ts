@@ -26,6 +26,10 @@ export interface WorkspaceManagerOptions {
  */
 export class WorkspaceManager implements Workspaces {
   private readonly root: string;
+  /** Default branch per repository, asked of the remote at most every few minutes. */
+  private readonly defaultBranches = new Map<string, { branch: string; at: number }>();
+  /** Commits already checked against the file limit (a commit never changes). */
+  private readonly countedCommits = new Set<string>();
 
   constructor(private readonly options: WorkspaceManagerOptions) {
     this.root = resolve(options.rootDir);
@@ -52,7 +56,7 @@ export class WorkspaceManager implements Workspaces {
       maxRepoBytes: this.options.maxRepoBytes,
       timeoutMs,
     });
-    const baseBranch = input.baseBranch ?? (await remoteDefaultBranch(mirrorDir, url, input.token));
+    const baseBranch = input.baseBranch ?? (await this.defaultBranch(input.repo, mirrorDir, url, input.token));
     const baseCommit = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${baseBranch}^{commit}`], {
       gitDir: mirrorDir,
     }).catch(() => {
@@ -62,11 +66,11 @@ export class WorkspaceManager implements Workspaces {
 
     const slot = await this.acquireSlot(mirrorDir, join(this.root, 'worktrees', owner, name), baseCommit);
     try {
-      const git = (args: string[], token?: string) =>
-        runGit(args, { gitDir: slot.gitDir, workTree: slot.dir, cwd: slot.dir, token, timeoutMs });
-      await git(['update-ref', `refs/heads/${branch}`, baseCommit]);
-      await git(['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
-      await git(['reset', '--quiet', '--hard', baseCommit]);
+      const git = (args: string[], token?: string, okExitCodes?: number[]) =>
+        runGit(args, { gitDir: slot.gitDir, workTree: slot.dir, cwd: slot.dir, token, timeoutMs, okExitCodes });
+      // One process moves the task branch to the base commit, points HEAD at it and rewrites only
+      // the files that differ (like reset --hard); clean then removes everything untracked.
+      await git(['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', branch, baseCommit]);
       await git(['clean', '-ffdxq']);
       const workspace = createTaskWorkspace({
         repo: input.repo,
@@ -85,7 +89,16 @@ export class WorkspaceManager implements Workspaces {
     }
   }
 
+  private async defaultBranch(repo: string, mirrorDir: string, url: string, token: string | undefined): Promise<string> {
+    const cached = this.defaultBranches.get(repo);
+    if (cached && Date.now() - cached.at < 5 * 60_000) return cached.branch;
+    const branch = await remoteDefaultBranch(mirrorDir, url, token);
+    this.defaultBranches.set(repo, { branch, at: Date.now() });
+    return branch;
+  }
+
   private async assertFileCount(mirrorDir: string, commit: string): Promise<void> {
+    if (this.countedCommits.has(commit)) return;
     const out = await runGit(['ls-tree', '-r', '-z', '--name-only', commit], { gitDir: mirrorDir });
     const count = out === '' ? 0 : out.split('\0').filter(Boolean).length;
     if (count > this.options.maxFiles) {
@@ -97,6 +110,7 @@ export class WorkspaceManager implements Workspaces {
         },
       );
     }
+    this.countedCommits.add(commit);
   }
 
   /** The first worktree of the pool whose lock is free, created when the pool has none free. */
