@@ -1,10 +1,10 @@
 import { ConfigError, loadConfig } from '@agent-bot/config';
-import { NoopRunner } from './runners/noop-runner.js';
+import { buildRunners } from './build-pipeline-deps.js';
 import { runWorkerProcess } from './worker-process.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await runWorkerProcess(config, { runners: { noop: new NoopRunner() }, defaultRunner: 'noop' });
+  await runWorkerProcess(config, buildRunners(config));
 }
 
 main().catch((error: unknown) => {

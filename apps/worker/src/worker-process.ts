@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppConfig } from '@agent-bot/config';
 import type { AgentRunner } from '@agent-bot/contracts';
+import { liveChannels } from '@agent-bot/contracts';
 import {
+  PostgresStalledTasks,
   PostgresTaskEventRepository,
   PostgresTaskRepository,
   assertDatabaseReachable,
@@ -19,9 +21,11 @@ import {
   createRedis,
 } from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
+import { buildPipelineDeps } from './build-pipeline-deps.js';
 import { buildHealthServer } from './health-server.js';
+import { startStallDetector } from './pipeline/stall-detector.js';
+import { resolveWorkerGitHub } from './resolve-github.js';
 import { createTaskRunProcessor } from './processors/task-run.processor.js';
-import { createRunnerResolver } from './runners/resolve-runner.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
 
 export interface WorkerProcessOptions {
@@ -50,6 +54,9 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
   const events = new RedisEventBus({ publisher: redis, subscriber, prefix: config.redis.prefix });
   const tasks = new PostgresTaskRepository(sql);
   const registry = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
+  const taskEvents = new PostgresTaskEventRepository(sql);
+  const github = await resolveWorkerGitHub(config, sql, logger);
+  const pipeline = buildPipelineDeps({ config, sql, tasks, taskEvents, events, logger, metrics, github, runners: options });
 
   const consumer = new BullMqJobConsumer({
     connection: redis,
@@ -63,18 +70,27 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
       logger.warn({ jobId }, 'job stalled (its worker died or hung); handed to another worker');
     },
     handlers: {
-      'task.run': createTaskRunProcessor({
-        tasks,
-        taskEvents: new PostgresTaskEventRepository(sql),
-        events,
-        logger,
-        metrics,
-        resolveRunner: createRunnerResolver(options.runners, options.defaultRunner),
-        limits: { timeoutMs: config.worker.taskTimeoutMs, maxCostUsd: config.worker.taskMaxCostUsd },
-      }),
+      'task.run': createTaskRunProcessor(pipeline),
     },
   });
   await consumer.ready();
+  // Marks tasks whose heartbeat stopped (a hung agent, a lost worker) as stalled, so no comment
+  // says "working" forever.
+  const stallDetector = startStallDetector({
+    stalled: new PostgresStalledTasks(sql),
+    results: pipeline.github?.results,
+    logger,
+    publicUrl: config.server.publicUrl,
+    thresholdMs: config.agents.stallMs,
+    onStalled: (taskId, message) =>
+      events.publish(liveChannels.tasks, {
+        kind: 'task.status',
+        taskId,
+        status: 'failed',
+        at: new Date().toISOString(),
+        errorMessage: message,
+      }),
+  });
   const heartbeat = startWorkerHeartbeat({ registry, consumer, id: workerId, concurrency: config.worker.concurrency });
 
   const health = createHealthAggregator({
@@ -99,6 +115,7 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
     logger.info({ signal, active: consumer.activeCount(), drainMs: config.worker.drainMs }, 'draining');
     const { drained } = await consumer.close(config.worker.drainMs);
     if (!drained) logger.warn('drain deadline passed; running jobs handed back to the queue for another worker');
+    stallDetector.stop();
     await heartbeat.stop();
     await server.close();
     await events.close();

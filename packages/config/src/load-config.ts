@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@agent-bot/contracts';
+import { agentsEnv, toAgentsConfig } from './schemas/agents.js';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
 import { githubEnv, githubProblems, toGitHubConfig } from './schemas/github.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
@@ -34,6 +35,7 @@ const envSchema = z
     ...securityEnv.shape,
     ...workerEnv.shape,
     ...webhooksEnv.shape,
+    ...agentsEnv.shape,
     ...githubEnv.shape,
   })
   .superRefine((env, ctx) => {
@@ -43,6 +45,9 @@ const envSchema = z
           ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
         }
       }
+    }
+    if (env.OLLAMA_MODEL !== undefined && env.OLLAMA_URL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['OLLAMA_URL'], message: 'is required when OLLAMA_MODEL is set' });
     }
     for (const problem of githubProblems(env)) {
       ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
@@ -65,6 +70,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
     webhooks: toWebhooksConfig(env),
+    agents: toAgentsConfig(env),
     github: toGitHubConfig(env),
   };
 }

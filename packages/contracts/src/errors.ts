@@ -16,6 +16,16 @@ export const ERROR_CODES = {
   RUNNER_UNAVAILABLE: 'agent runner is unavailable',
   RUNNER_FAILED: 'agent runner failed',
   MIGRATION_FAILED: 'migration failed',
+  TASK_STALLED: 'task stopped heartbeating',
+  TASK_BUDGET_TOKENS: 'task exceeded its token limit',
+  TASK_BUDGET_COST: 'task exceeded its cost limit',
+  BUDGET_MONTHLY: "installation's monthly budget is used up",
+  REPO_NAME_INVALID: 'repository name is invalid',
+  REPO_TOO_LARGE: 'repository is over the size limit',
+  REPO_TOO_MANY_FILES: 'repository is over the file limit',
+  MODEL_API_ERROR: 'the model API failed',
+  MODEL_AUTH_FAILED: 'the model API refused the credentials',
+  MODEL_OVERLOADED: 'the model API is overloaded',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

@@ -61,6 +61,14 @@ export type {
   IssueThreadRef,
   GitHubResults,
 } from './ports/github.port.js';
+export type { TaskWorkspace, PrepareWorkspaceInput, Workspaces } from './ports/workspace.port.js';
+export type {
+  IndexedSymbol,
+  IndexedFile,
+  FileVersion,
+  RepositoryIndexStore,
+  CodeSearchHit,
+} from './ports/repository-index.port.js';
 export type { Principal, SessionStore } from './ports/session-store.port.js';
 export {
   DELIVERY_STATUSES,
@@ -93,3 +101,4 @@ export type {
   OAuthStateStore,
   SecretRotation,
 } from './ports/github-account.port.js';
+export type { InstallationSpend, StalledTasks } from './ports/task-supervision.port.js';

@@ -13,6 +13,7 @@ export { pingDatabase } from './ping.js';
 export { PostgresTaskRepository, isUuid } from './repositories/postgres-task-repository.js';
 export { PostgresTaskEventRepository } from './repositories/postgres-task-event-repository.js';
 export { assertDatabaseReachable } from './assert-reachable.js';
+export { PostgresRepositoryIndexStore } from './repositories/postgres-repository-index-store.js';
 export { PostgresSessionStore } from './repositories/postgres-session-store.js';
 export {
   PostgresDeliveryRepository,
@@ -26,3 +27,4 @@ export { rotateSecrets, keysInUse, PostgresSecretRotation, type RotationReport }
 export { PostgresGitHubAppStore } from './repositories/postgres-github-app-store.js';
 export { PostgresGitHubUserStore } from './repositories/postgres-github-user-store.js';
 export { PostgresOAuthStateStore } from './repositories/postgres-oauth-state-store.js';
+export { PostgresInstallationSpend, PostgresStalledTasks } from './repositories/postgres-task-supervision.js';

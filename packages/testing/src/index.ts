@@ -6,6 +6,15 @@ export { startRedisServer, type RedisServer } from './redis-server.js';
 export { startPostgresServer, type PostgresServer } from './postgres-server.js';
 export { spawnSource, type SourceProcess } from './spawn-source.js';
 export { waitForHttp } from './wait-for-http.js';
+export { createLocalGitRemote, type LocalGitRemote } from './git-fixtures.js';
+export {
+  startAnthropicStandIn,
+  type AnthropicStandIn,
+  type AnthropicStep,
+  type RecordedAnthropicRequest,
+} from './anthropic-stand-in.js';
+export { claudeBinary } from './claude-binary.js';
+export { startOllamaStandIn, type OllamaStandIn, type OllamaStep, type RecordedOllamaChat } from './ollama-stand-in.js';
 export {
   startGitHubStandIn,
   type GitHubStandIn,

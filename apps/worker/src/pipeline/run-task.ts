@@ -1,32 +1,24 @@
 import {
-  type AgentRunner,
   AppError,
-  type EventBus,
   type JobContext,
   PermanentJobError,
-  type TaskEventRepository,
-  type TaskRepository,
+  type Task,
   type TaskUsage,
+  type TaskWorkspace,
   errorCodeOf,
 } from '@agent-bot/contracts';
-import type { Logger, Metrics } from '@agent-bot/observability';
+import { consumeRunner } from './consume-runner.js';
+import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
+import { publishChanges, replyInReviewThread } from './publish-changes.js';
 import { TaskReporter } from './task-reporter.js';
+import { TrackingComment, threadOf } from './tracking-comment.js';
 
-export interface RunTaskDeps {
-  tasks: TaskRepository;
-  taskEvents: TaskEventRepository;
-  events: EventBus;
-  logger: Logger;
-  metrics: Metrics;
-  /** Picks the runner for a task; throws RUNNER_UNAVAILABLE with what to configure. */
-  resolveRunner: (runnerName: string | null) => AgentRunner;
-  limits: { timeoutMs: number; maxCostUsd: number };
-  heartbeatIntervalMs?: number;
-}
+export type { RunTaskDeps } from './pipeline-deps.js';
 
 /**
- * One attempt at a task: running -> agent -> succeeded or failed. Safe to run again for the same
- * task (a retry or a stalled job taken over): every write is keyed by task id.
+ * One attempt at a task: workspace -> index -> agent -> post result -> record. Safe to run again
+ * for the same task (a retry, or a job taken over from a killed worker): the tracking comment is
+ * found by its marker, the branch push replaces the branch, the pull request is found by its head.
  */
 export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext): Promise<void> {
   const task = await deps.tasks.markRunning(taskId, job.attempt);
@@ -36,50 +28,162 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
   }
   const reporter = new TaskReporter(deps, taskId);
   const log = deps.logger.child({ taskId, attempt: job.attempt });
-  const runnerLabel = task.runner ?? 'default';
+  const thread = threadOf(task);
+  const tracker =
+    thread && deps.github
+      ? new TrackingComment(
+          {
+            results: deps.github.results,
+            logger: log,
+            publicUrl: deps.publicUrl ?? '',
+            throttleMs: deps.commentThrottleMs ?? 3000,
+          },
+          thread,
+          taskId,
+        )
+      : undefined;
   const started = performance.now();
   const heartbeat = setInterval(() => {
     deps.tasks.heartbeat(taskId).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
   }, deps.heartbeatIntervalMs ?? 10_000);
   deps.metrics.tasksActive.inc();
   let usage: TaskUsage | undefined;
+  let runnerLabel = task.runner ?? 'default';
+  let model: string | undefined = task.model ?? undefined;
+  let workspace: TaskWorkspace | undefined;
 
   try {
     await reporter.status('running');
     await reporter.log('started', `attempt ${job.attempt} of ${job.maxAttempts} started`);
+    await tracker?.start();
+    await checkMonthlyBudget(deps, task);
     const runner = deps.resolveRunner(task.runner);
-    const outcome = await consumeRunner(runner, task.prompt, taskId, task.model, deps, reporter, job.signal);
+    runnerLabel = runner.name;
+
+    let index: RepositoryIndexView | undefined;
+    if (task.repo && deps.workspaces) {
+      const token = deps.github && task.installationId ? (await deps.github.tokens.get(task.installationId)).token : undefined;
+      const baseBranch = typeof task.context.baseBranch === 'string' ? task.context.baseBranch : undefined;
+      workspace = await deps.workspaces.prepare({ repo: task.repo, taskId, baseBranch, token });
+      const ready = `Workspace ready: \`${task.repo}\` at \`${workspace.baseCommit.slice(0, 7)}\` (${workspace.baseBranch})`;
+      await reporter.log('workspace.ready', ready, { dir: workspace.dir, branch: workspace.branch });
+      tracker?.step(ready);
+      if (deps.indexer) {
+        const indexed = await deps.indexer.index({ repo: task.repo, commit: workspace.baseCommit, dir: workspace.dir });
+        index = indexed.index;
+        const text = `Indexed ${indexed.stats.files} files (${indexed.stats.parsed} parsed, ${indexed.stats.reused} reused)`;
+        await reporter.log('index.ready', text, { ...indexed.stats });
+        tracker?.step(text);
+      }
+    }
+
+    tracker?.step(`Agent running (${runner.name})`);
+    const outcome = await consumeRunner(
+      runner,
+      {
+        taskId,
+        prompt: task.prompt,
+        workdir: workspace?.dir,
+        model: task.model ?? undefined,
+        limits: deps.limits,
+        repoMap: index?.repoMap({ budgetTokens: deps.repoMapTokens ?? 2000, query: task.prompt }),
+        searchCode: index ? async (query) => index.search(query, 20) : undefined,
+      },
+      reporter,
+      job.signal,
+      (text) => tracker?.step(text),
+    );
     usage = outcome.usage;
-    if (!outcome.ok) throw new PermanentJobError(outcome.errorCode ?? 'RUNNER_FAILED', outcome.summary);
-    await deps.tasks.markSucceeded(taskId, { usage, result: { summary: outcome.summary } });
-    await reporter.log('succeeded', outcome.summary, { ...usage });
+    model = outcome.model ?? model;
+    if (!outcome.ok) {
+      // A runner stopped by our own shutdown is handed over, not failed.
+      throw job.signal.aborted
+        ? abortError(job.signal)
+        : new PermanentJobError(outcome.errorCode ?? 'RUNNER_FAILED', outcome.summary);
+    }
+
+    const published = workspace ? await publishChanges(deps, task, workspace, outcome.summary, thread) : { changedFiles: [] };
+    if (published.branch) {
+      const text = `Pushed ${published.changedFiles.length} changed file(s) to \`${published.branch}\``;
+      await reporter.log('changes.pushed', text, { ...published });
+      tracker?.step(text);
+    }
+    const replyUrl = await replyInReviewThread(
+      deps,
+      task,
+      thread,
+      published.pullRequestUrl ? `${outcome.summary}\n\nChanges: ${published.pullRequestUrl}` : outcome.summary,
+    );
+    const durationMs = performance.now() - started;
+    await tracker?.finish({
+      ok: true,
+      summary: outcome.summary,
+      usage,
+      durationMs,
+      runner: runner.name,
+      model,
+      pullRequestUrl: published.pullRequestUrl,
+    });
+    await deps.tasks.markSucceeded(taskId, {
+      usage,
+      result: {
+        summary: outcome.summary,
+        runner: runner.name,
+        model,
+        sessionId: outcome.sessionId,
+        commentUrl: tracker?.url,
+        pullRequestUrl: published.pullRequestUrl,
+        branch: published.branch,
+        commit: published.commit,
+        changedFiles: published.changedFiles,
+        replyUrl,
+      },
+    });
+    await reporter.log('succeeded', outcome.summary, { ...usage, pullRequestUrl: published.pullRequestUrl });
     await reporter.status('succeeded');
     deps.metrics.tasksTotal.inc({ status: 'succeeded', runner: runner.name });
-    deps.metrics.taskDurationSeconds.observe({ status: 'succeeded', runner: runner.name }, (performance.now() - started) / 1000);
+    deps.metrics.taskDurationSeconds.observe({ status: 'succeeded', runner: runner.name }, durationMs / 1000);
   } catch (caught) {
     const error = job.signal.aborted && !(caught instanceof AppError) ? abortError(job.signal) : caught;
     const code = errorCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
-    const final = error instanceof PermanentJobError || job.attempt >= job.maxAttempts;
+    const final =
+      error instanceof PermanentJobError || (error instanceof AppError && error.expected) || job.attempt >= job.maxAttempts;
     if (code === 'TASK_ABANDONED') {
       // The job stays locked in the queue and another worker takes it over; the task is not over.
       await reporter.log('abandoned', message);
     } else if (final) {
+      const durationMs = performance.now() - started;
+      await tracker?.finish({ ok: false, summary: message, errorCode: code, usage, durationMs, runner: runnerLabel, model });
       await deps.tasks.markFailed(taskId, { code, message, usage });
       await reporter.log('failed', message, { code });
       await reporter.status('failed', message);
       deps.metrics.tasksTotal.inc({ status: 'failed', runner: runnerLabel });
-      deps.metrics.taskDurationSeconds.observe({ status: 'failed', runner: runnerLabel }, (performance.now() - started) / 1000);
+      deps.metrics.taskDurationSeconds.observe({ status: 'failed', runner: runnerLabel }, durationMs / 1000);
     } else {
       await deps.tasks.markRetrying(taskId, { code, message });
       await reporter.log('retrying', `attempt ${job.attempt} failed: ${message}`, { code });
       await reporter.status('queued', message);
+      tracker?.step(`Attempt ${job.attempt} failed (${code}); retrying`);
     }
     log.warn({ code, final }, `task attempt failed: ${message}`);
-    throw error;
+    throw final && !(error instanceof PermanentJobError) ? new PermanentJobError(code, message, { cause: error }) : error;
   } finally {
     clearInterval(heartbeat);
     deps.metrics.tasksActive.dec();
+    await workspace?.release().catch((error: unknown) => log.warn({ err: error }, 'workspace not released'));
+  }
+}
+
+async function checkMonthlyBudget(deps: RunTaskDeps, task: Task): Promise<void> {
+  const budget = deps.monthlyBudget;
+  if (!budget || budget.limitUsd <= 0 || !task.installationId) return;
+  const spent = await budget.spend.monthToDateUsd(task.installationId);
+  if (spent >= budget.limitUsd) {
+    throw new PermanentJobError(
+      'BUDGET_MONTHLY',
+      `this installation has spent $${spent.toFixed(2)} of its $${budget.limitUsd.toFixed(2)} monthly budget (INSTALLATION_MONTHLY_BUDGET_USD)`,
+    );
   }
 }
 
@@ -87,41 +191,4 @@ function abortError(signal: AbortSignal): AppError {
   const reason = signal.reason instanceof Error ? signal.reason.message : 'aborted';
   if (reason.includes('shutting down')) return new AppError('TASK_ABANDONED', `worker shut down: ${reason}`);
   return new PermanentJobError('TASK_TIMEOUT', `task stopped: ${reason}`);
-}
-
-async function consumeRunner(
-  runner: AgentRunner,
-  prompt: string,
-  taskId: string,
-  model: string | null,
-  deps: RunTaskDeps,
-  reporter: TaskReporter,
-  signal: AbortSignal,
-): Promise<{ ok: boolean; summary: string; usage: TaskUsage; errorCode?: string }> {
-  const input = { taskId, prompt, model: model ?? undefined, limits: deps.limits };
-  for await (const event of runner.run(input, signal)) {
-    switch (event.kind) {
-      case 'log':
-        await reporter.log('agent.log', event.message);
-        break;
-      case 'text':
-        await reporter.log('agent.text', event.text);
-        break;
-      case 'token':
-        break;
-      case 'tool_call':
-        await reporter.log('agent.tool_call', event.name, { input: event.input });
-        break;
-      case 'tool_result':
-        await reporter.log('agent.tool_result', `${event.name}: ${event.summary}`, { ok: event.ok });
-        break;
-      case 'result':
-        return { ok: event.ok, summary: event.summary, usage: event.usage, errorCode: event.errorCode };
-      default: {
-        const exhaustive: never = event;
-        throw new Error(`unhandled agent event ${JSON.stringify(exhaustive)}`);
-      }
-    }
-  }
-  throw new AppError('RUNNER_FAILED', `runner ${runner.name} ended without a result`);
 }

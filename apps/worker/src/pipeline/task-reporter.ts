@@ -23,6 +23,21 @@ export class TaskReporter {
     });
   }
 
+  /**
+   * A streamed model token: published live only (a task.log line of kind `agent.token` with no
+   * stored event), since the whole text is recorded once when the turn ends.
+   */
+  async token(token: string): Promise<void> {
+    await this.publish({
+      kind: 'task.log',
+      taskId: this.taskId,
+      eventId: '',
+      logKind: 'agent.token',
+      message: token,
+      at: new Date().toISOString(),
+    });
+  }
+
   async status(status: Extract<LiveEvent, { kind: 'task.status' }>['status'], errorMessage?: string): Promise<void> {
     const event: LiveEvent = { kind: 'task.status', taskId: this.taskId, status, at: new Date().toISOString(), errorMessage };
     await this.publish(event);

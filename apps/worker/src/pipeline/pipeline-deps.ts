@@ -1,0 +1,50 @@
+import type {
+  AgentRunner,
+  CodeSearchHit,
+  EventBus,
+  GitHubResults,
+  InstallationSpend,
+  InstallationTokens,
+  TaskEventRepository,
+  TaskRepository,
+  Workspaces,
+} from '@agent-bot/contracts';
+import type { Logger, Metrics } from '@agent-bot/observability';
+
+/** The index of one commit, as far as the pipeline needs it. */
+export interface RepositoryIndexView {
+  repoMap(options: { budgetTokens: number; query?: string }): string;
+  search(query: string, limit?: number): CodeSearchHit[];
+}
+
+export interface Indexer {
+  index(input: { repo: string; commit: string; dir: string }): Promise<{
+    index: RepositoryIndexView;
+    stats: { files: number; parsed: number; reused: number; durationMs: number };
+  }>;
+}
+
+export interface RunTaskDeps {
+  tasks: TaskRepository;
+  taskEvents: TaskEventRepository;
+  events: EventBus;
+  logger: Logger;
+  metrics: Metrics;
+  /** Picks the runner for a task; throws RUNNER_UNAVAILABLE with what to configure. */
+  resolveRunner: (runnerName: string | null) => AgentRunner;
+  limits: { timeoutMs: number; maxCostUsd: number; maxTokens?: number; maxTurns?: number };
+  heartbeatIntervalMs?: number;
+  /** Repository checkout; tasks without a repository (or without this) run with no working directory. */
+  workspaces?: Workspaces;
+  indexer?: Indexer;
+  repoMapTokens?: number;
+  /** Posting back to GitHub; absent, results stay in the dashboard only. */
+  github?: { results: GitHubResults; tokens: InstallationTokens };
+  /** Monthly budget per installation (0 or absent: none). */
+  monthlyBudget?: { spend: InstallationSpend; limitUsd: number };
+  /** PUBLIC_URL, for links to the task in the dashboard. */
+  publicUrl?: string;
+  pullRequestDraft?: boolean;
+  commentThrottleMs?: number;
+  commitAuthor?: { name: string; email: string };
+}

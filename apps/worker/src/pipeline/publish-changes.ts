@@ -1,0 +1,76 @@
+import type { IssueThreadRef, Task, TaskWorkspace } from '@agent-bot/contracts';
+import type { RunTaskDeps } from './pipeline-deps.js';
+
+export interface PublishedChanges {
+  changedFiles: string[];
+  commit?: string;
+  branch?: string;
+  pullRequestUrl?: string;
+}
+
+const DEFAULT_AUTHOR = { name: 'agent-bot', email: 'agent-bot@users.noreply.github.com' };
+
+/**
+ * When the agent changed files: commit on the task branch, push with a freshly minted
+ * installation token (a long run may outlive the first), open the pull request (or find the one
+ * a previous attempt opened).
+ */
+export async function publishChanges(
+  deps: RunTaskDeps,
+  task: Task,
+  workspace: TaskWorkspace,
+  summary: string,
+  thread: IssueThreadRef | null,
+): Promise<PublishedChanges> {
+  const changedFiles = await workspace.changedFiles();
+  if (changedFiles.length === 0) return { changedFiles };
+  const token =
+    deps.github && task.installationId
+      ? (await deps.github.tokens.get(task.installationId, { minRemainingMs: 10 * 60_000 })).token
+      : undefined;
+  const title = (task.title ?? task.prompt.split('\n')[0] ?? 'agent-bot change').slice(0, 200);
+  const pushed = await workspace.commitAndPush({
+    message: `${title}\n\n${summary.slice(0, 2000)}\n\nagent-bot task ${task.id}`,
+    token,
+    author: deps.commitAuthor ?? DEFAULT_AUTHOR,
+  });
+  if (!pushed) return { changedFiles };
+  if (!deps.github || !task.installationId || !task.repo) return { changedFiles, ...pushed };
+
+  const link = thread
+    ? task.context.isPullRequest
+      ? `Follow-up to #${thread.issueNumber}.`
+      : `Closes #${thread.issueNumber}.`
+    : '';
+  const taskUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/tasks/${task.id}` : undefined;
+  const pull = await deps.github.results.openPullRequest({
+    installationId: task.installationId,
+    repo: task.repo,
+    head: pushed.branch,
+    base: workspace.baseBranch,
+    title: `agent-bot: ${title}`,
+    body: [summary.slice(0, 6000), '', link, taskUrl ? `Task: ${taskUrl}` : ''].filter(Boolean).join('\n'),
+    draft: deps.pullRequestDraft ?? false,
+  });
+
+  return { changedFiles, ...pushed, pullRequestUrl: pull.url };
+}
+
+/** On a review comment, the answer goes into that review thread too. */
+export async function replyInReviewThread(
+  deps: RunTaskDeps,
+  task: Task,
+  thread: IssueThreadRef | null,
+  text: string,
+): Promise<string | undefined> {
+  const commentId = Number(task.context.threadCommentId ?? task.context.reviewCommentId);
+  if (!deps.github || !thread || !Number.isInteger(commentId) || commentId <= 0) return undefined;
+  const reply = await deps.github.results.replyToReviewComment({
+    installationId: thread.installationId,
+    repo: thread.repo,
+    pullNumber: thread.issueNumber,
+    commentId,
+    body: text.slice(0, 6000),
+  });
+  return reply.url;
+}

@@ -1,0 +1,153 @@
+import type { GitHubResults, IssueThreadRef, Task, TaskUsage } from '@agent-bot/contracts';
+import type { Logger } from '@agent-bot/observability';
+
+export interface FinalReport {
+  ok: boolean;
+  summary: string;
+  errorCode?: string;
+  usage?: TaskUsage;
+  durationMs: number;
+  runner?: string;
+  model?: string;
+  pullRequestUrl?: string;
+}
+
+/** The hidden marker a retried task finds its comment by (never posted twice). */
+export const trackingMarker = (taskId: string) => `<!-- agent-bot:task:${taskId} -->`;
+
+/** Where the tracking comment lives, or null when the task did not come from a GitHub thread. */
+export function threadOf(task: Task): IssueThreadRef | null {
+  const issueNumber = Number(task.context.issueNumber);
+  if (task.source !== 'github' || !task.repo || !task.installationId || !Number.isInteger(issueNumber) || issueNumber <= 0)
+    return null;
+  return { installationId: task.installationId, repo: task.repo, issueNumber };
+}
+
+/** What an operator or user does about a failure, by error code. */
+export function hintFor(code: string | undefined): string {
+  switch (code) {
+    case 'TASK_TIMEOUT':
+      return 'The time limit stopped it (TASK_TIMEOUT_SECONDS).';
+    case 'TASK_BUDGET_TOKENS':
+      return 'The token limit stopped it (TASK_MAX_TOKENS).';
+    case 'TASK_BUDGET_COST':
+      return 'The cost limit stopped it (TASK_MAX_COST_USD).';
+    case 'BUDGET_MONTHLY':
+      return "The installation's monthly budget is used up (INSTALLATION_MONTHLY_BUDGET_USD).";
+    case 'TASK_STALLED':
+      return 'The worker running it stopped responding.';
+    case 'RUNNER_UNAVAILABLE':
+      return 'No agent runner is available; an operator needs to configure one.';
+    default:
+      return '';
+  }
+}
+
+/**
+ * The one comment a task keeps on its issue or pull request, edited as steps complete. Edits are
+ * throttled (steps arriving faster are folded into the next edit); the final report is always
+ * written. A failure to write is logged, never fails the task.
+ */
+export class TrackingComment {
+  private readonly steps: string[] = [];
+  private lastWrite = 0;
+  private pending: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  url: string | undefined;
+
+  constructor(
+    private readonly deps: { results: GitHubResults; logger: Logger; publicUrl: string; throttleMs: number },
+    private readonly ref: IssueThreadRef,
+    private readonly taskId: string,
+  ) {}
+
+  get taskUrl(): string {
+    return `${this.deps.publicUrl.replace(/\/+$/, '')}/tasks/${this.taskId}`;
+  }
+
+  /** Records a completed step; the comment shows it at the next (throttled) edit. */
+  step(text: string): void {
+    this.steps.push(text);
+    if (this.pending) return;
+    const wait = Math.max(0, this.lastWrite + this.deps.throttleMs - Date.now());
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.enqueue(this.progressBody());
+    }, wait);
+  }
+
+  /** Writes now (the first comment, so the user sees at once that work started). */
+  async start(): Promise<void> {
+    this.enqueue(this.progressBody());
+    await this.writing;
+  }
+
+  async finish(report: FinalReport): Promise<void> {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
+    this.enqueue(this.finalBody(report));
+    await this.writing;
+  }
+
+  private enqueue(body: string): void {
+    this.writing = this.writing.then(async () => {
+      this.lastWrite = Date.now();
+      try {
+        const { url } = await this.deps.results.upsertTrackingComment(this.ref, trackingMarker(this.taskId), body);
+        this.url = url;
+      } catch (error) {
+        this.deps.logger.warn({ err: error, taskId: this.taskId }, 'tracking comment not updated');
+      }
+    });
+  }
+
+  private progressBody(): string {
+    const lines = [
+      trackingMarker(this.taskId),
+      `⏳ **agent-bot is working on this** · [follow the task live](${this.taskUrl})`,
+      '',
+    ];
+    for (const step of this.steps) lines.push(`- ${step}`);
+    return lines.join('\n');
+  }
+
+  private finalBody(report: FinalReport): string {
+    const head = report.ok
+      ? '✅ **agent-bot finished**'
+      : `❌ **agent-bot failed**${report.errorCode ? ` (\`${report.errorCode}\`)` : ''}`;
+    const lines = [trackingMarker(this.taskId), `${head} · [task details](${this.taskUrl})`, ''];
+    lines.push(report.summary.slice(0, 4000));
+    const hint = report.ok ? '' : hintFor(report.errorCode);
+    if (hint) lines.push('', hint);
+    if (!report.ok) lines.push('', `To retry, mention the bot again or use **Retry** on the [task page](${this.taskUrl}).`);
+    if (report.pullRequestUrl) lines.push('', `Pull request: ${report.pullRequestUrl}`);
+    if (this.steps.length > 0)
+      lines.push('', '<details><summary>Steps</summary>', '', ...this.steps.map((s) => `- ${s}`), '', '</details>');
+    const usage = report.usage;
+    lines.push(
+      '',
+      `| runner | model | tokens (in / out) | cost | duration |`,
+      `| --- | --- | --- | --- | --- |`,
+      `| ${report.runner ?? '-'} | ${report.model ?? '-'} | ${usage?.inputTokens ?? 0} / ${usage?.outputTokens ?? 0} | $${(usage?.costUsd ?? 0).toFixed(4)} | ${formatDuration(report.durationMs)} |`,
+    );
+    return lines.join('\n');
+  }
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+}
+
+/** Body for a task the stall detector gave up on (its own worker can no longer write). */
+export function stalledBody(taskId: string, publicUrl: string, thresholdMs: number): string {
+  const url = `${publicUrl.replace(/\/+$/, '')}/tasks/${taskId}`;
+  return [
+    trackingMarker(taskId),
+    `⚠️ **agent-bot stalled** (\`TASK_STALLED\`) · [task details](${url})`,
+    '',
+    `The worker running this task stopped responding (no heartbeat for ${Math.round(thresholdMs / 60000)} min), so the task was stopped.`,
+    '',
+    `To retry, mention the bot again or use **Retry** on the [task page](${url}).`,
+  ].join('\n');
+}

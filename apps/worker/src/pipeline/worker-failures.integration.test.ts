@@ -1,0 +1,161 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PostgresStalledTasks } from '@agent-bot/db';
+import { createGitHubAdapters } from '@agent-bot/github';
+import { createLogger } from '@agent-bot/observability';
+import { ClaudeCodeRunner } from '@agent-bot/runners';
+import { type AnthropicStandIn, TEST_REDIS_URL, claudeBinary, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, PUBLIC_URL, REPO, createHarness } from '../test-support/pipeline-harness.js';
+import { startStallDetector } from './stall-detector.js';
+import { trackingMarker } from './tracking-comment.js';
+
+let h: Harness;
+const standIns: AnthropicStandIn[] = [];
+let child: ChildProcess | undefined;
+
+beforeEach(async () => {
+  h = await createHarness({ lockDurationMs: 2000 });
+});
+afterEach(async () => {
+  child?.kill('SIGKILL');
+  child = undefined;
+  for (const s of standIns.splice(0)) await s.close();
+  await h.close();
+});
+
+const ours = (taskId: string) => h.gh.state.comments.filter((c) => c.body.includes(trackingMarker(taskId)));
+
+describe('worker failures', () => {
+  it('a worker killed with SIGKILL mid-task: another takes over, one comment, one PR, the agent died with it', async () => {
+    const hanging = await startAnthropicStandIn({ script: [{ kind: 'hang' }] });
+    standIns.push(hanging);
+    const childRuns = join(h.runsDir, 'child');
+    mkdirSync(childRuns, { recursive: true });
+    const script = fileURLToPath(new URL('../test-support/worker-child.ts', import.meta.url));
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@agent-bot/source',
+        script,
+        JSON.stringify({
+          databaseUrl: h.db.url,
+          redisUrl: TEST_REDIS_URL,
+          prefix: h.prefix,
+          gitBaseUrl: h.remote.baseUrl,
+          workspaceDir: h.workspaceDir,
+          runsDir: childRuns,
+          publicUrl: PUBLIC_URL,
+          anthropicUrl: hanging.url,
+          lockDurationMs: 2000,
+          github: h.githubParams,
+        }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await waitFor('child worker ready', () => output.includes('worker-ready'), { timeoutMs: 30_000 });
+
+    const task = await h.createTask();
+    await h.enqueue(task.id);
+    // Mid-task: the comment says it is working and the CLI waits on the model.
+    await waitFor('the agent to be mid-task', () => hanging.agentTurns().length > 0 && ours(task.id).length === 1, {
+      timeoutMs: 30_000,
+    });
+    expect(ours(task.id)[0]?.body).toContain('working on this');
+    const exited = new Promise((resolve) => child?.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    // The CLI and everything under it went with the worker (parent-death signal + PID namespace).
+    await waitFor('no agent process left', () => !execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(childRuns), {
+      timeoutMs: 10_000,
+    });
+
+    const worktree = join(h.workspaceDir, 'worktrees', REPO, 'wt-0');
+    const good = await startAnthropicStandIn({
+      script: [
+        { kind: 'tool_use', name: 'Read', input: { file_path: join(worktree, 'src/greet.ts') } },
+        {
+          kind: 'tool_use',
+          name: 'Edit',
+          input: { file_path: join(worktree, 'src/greet.ts'), old_string: '"helo"', new_string: '"hello"' },
+        },
+        { kind: 'text', text: 'Fixed after takeover.' },
+      ],
+    });
+    standIns.push(good);
+    await h.startWorker({
+      runners: {
+        'claude-code': new ClaudeCodeRunner({
+          command: claudeBinary(),
+          apiKey: 'sk-ant-2',
+          baseUrl: good.url,
+          allowedTools: ['Read', 'Write', 'Edit'],
+          maxTurns: 10,
+          runsDir: h.runsDir,
+          maxRetries: 0,
+        }),
+      },
+      defaultRunner: 'claude-code',
+    });
+    const done = await h.waitForFinal(task.id, 60_000);
+    expect(done).toMatchObject({ status: 'succeeded' });
+    expect(done.result.summary).toBe('Fixed after takeover.');
+    expect(ours(task.id)).toHaveLength(1);
+    expect(ours(task.id)[0]?.body).toContain('agent-bot finished');
+    expect(h.gh.state.pulls).toHaveLength(1);
+    expect(h.gh.calls('issues/create-comment')).toHaveLength(1);
+    expect(h.remote.show(REPO, `agent-bot/${task.id}`, 'src/greet.ts')).toContain('"hello"');
+    expect(h.gh.violations()).toEqual([]);
+  });
+
+  it('the stall detector fails a task whose heartbeat stopped and rewrites its comment with how to retry', async () => {
+    const task = await h.createTask();
+    await h.tasks.markRunning(task.id, 1);
+    const github = createGitHubAdapters({
+      ...h.githubParams,
+      baseUrl: h.githubParams.apiUrl,
+      logger: createLogger({ name: 't', level: 'silent' }),
+    });
+    const thread = { installationId: h.installationId, repo: REPO, issueNumber: 7 };
+    await github.results.upsertTrackingComment(thread, trackingMarker(task.id), '⏳ agent-bot is working on this');
+    await h.db.sql`update tasks set heartbeat_at = now() - interval '10 minutes' where id = ${task.id}`;
+    const fresh = await h.createTask();
+    await h.tasks.markRunning(fresh.id, 1);
+    await h.tasks.heartbeat(fresh.id);
+
+    const stalledIds: string[] = [];
+    const detector = startStallDetector({
+      stalled: new PostgresStalledTasks(h.db.sql),
+      results: github.results,
+      logger: createLogger({ name: 't', level: 'silent' }),
+      publicUrl: PUBLIC_URL,
+      thresholdMs: 5 * 60_000,
+      intervalMs: 60_000,
+      onStalled: async (id) => {
+        stalledIds.push(id);
+      },
+    });
+    try {
+      expect(await detector.sweep()).toBe(1);
+      expect(await detector.sweep()).toBe(0);
+    } finally {
+      detector.stop();
+    }
+    expect(stalledIds).toEqual([task.id]);
+    expect(await h.tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED' });
+    expect((await h.tasks.get(fresh.id))?.status).toBe('running');
+    const comments = ours(task.id);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('agent-bot stalled');
+    expect(comments[0]?.body).toContain('mention the bot again');
+    expect(comments[0]?.body).toContain(`${PUBLIC_URL}/tasks/${task.id}`);
+  });
+});

@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentRunner, ParsedTaskRequest, Task } from '@agent-bot/contracts';
+import { PostgresTaskRepository } from '@agent-bot/db';
+import { BullMqJobQueue, createRedis } from '@agent-bot/queue';
+import {
+  type GitHubStandIn,
+  type LocalGitRemote,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  createLocalGitRemote,
+  createTestDatabase,
+  deleteRedisPrefix,
+  startGitHubStandIn,
+  uniqueRedisPrefix,
+  waitFor,
+} from '@agent-bot/testing';
+import type { RunTaskDeps } from '../pipeline/pipeline-deps.js';
+import { ready, startTestWorker } from './test-worker.js';
+
+export const REPO = 'octo-org/widgets';
+export const PUBLIC_URL = 'https://agent-bot.example.test';
+
+export interface Harness {
+  db: TestDatabase;
+  gh: GitHubStandIn;
+  remote: LocalGitRemote;
+  installationId: string;
+  githubParams: { apiUrl: string; appId: string; privateKey: string; clientId: string; clientSecret: string };
+  workspaceDir: string;
+  runsDir: string;
+  prefix: string;
+  tasks: PostgresTaskRepository;
+  /** Starts an in-process consumer with these runners; returns a stop function. */
+  startWorker(options: {
+    runners: Record<string, AgentRunner>;
+    defaultRunner?: string;
+    overrides?: Partial<RunTaskDeps>;
+  }): Promise<() => Promise<void>>;
+  createTask(request?: Partial<ParsedTaskRequest>): Promise<Task>;
+  enqueue(taskId: string): Promise<void>;
+  waitForFinal(taskId: string, timeoutMs?: number): Promise<Task>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything real but the two things out of reach: PostgreSQL and Redis (shared local servers,
+ * own database and prefix), BullMQ, the workspace from a local bare repository, the repository
+ * index, and the Octokit adapters against the GitHub stand-in checked against @octokit/openapi.
+ */
+export async function createHarness(options: { files?: Record<string, string>; lockDurationMs?: number } = {}): Promise<Harness> {
+  const db = await createTestDatabase();
+  const gh = await startGitHubStandIn();
+  const app = gh.state.createApp({ name: 'agent-bot' });
+  const installationId = String(gh.state.createInstallation({ appId: app.id, account: 'octo-org', repos: [REPO] }).id);
+  gh.state.createRepo({ fullName: REPO, defaultBranch: 'main', collaborators: { alice: 'admin' } });
+  const remote = createLocalGitRemote();
+  remote.createRepo(
+    REPO,
+    options.files ?? { 'src/greet.ts': 'export function greet() {\n  return "helo";\n}\n', 'README.md': '# widgets\n' },
+  );
+  const workspaceDir = mkdtempSync(join(tmpdir(), 'agent-bot-e2e-ws-'));
+  const runsDir = mkdtempSync(join(tmpdir(), 'agent-bot-e2e-runs-'));
+  const prefix = uniqueRedisPrefix();
+  const redis = await ready(createRedis(TEST_REDIS_URL, 'producer'));
+  const queue = new BullMqJobQueue({ connection: redis, prefix });
+  const tasks = new PostgresTaskRepository(db.sql);
+  const stops: (() => Promise<void>)[] = [];
+  const githubParams = {
+    apiUrl: gh.apiUrl,
+    appId: String(app.id),
+    privateKey: app.privateKey,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+  };
+
+  return {
+    db,
+    gh,
+    remote,
+    installationId,
+    githubParams,
+    workspaceDir,
+    runsDir,
+    prefix,
+    tasks,
+    async startWorker({ runners, defaultRunner, overrides }) {
+      const stop = await startTestWorker({
+        sql: db.sql,
+        redisUrl: TEST_REDIS_URL,
+        prefix,
+        gitBaseUrl: remote.baseUrl,
+        workspaceDir,
+        publicUrl: PUBLIC_URL,
+        github: githubParams,
+        lockDurationMs: options.lockDurationMs ?? 30_000,
+        runners,
+        defaultRunner,
+        overrides,
+      });
+      stops.push(stop);
+      return stop;
+    },
+    createTask(request = {}) {
+      return tasks.create({
+        kind: 'fix',
+        priority: 'P1',
+        source: 'github',
+        prompt: 'Fix the typo in greet: it should return "hello".',
+        title: 'Fix the greeting typo',
+        repo: REPO,
+        installationId,
+        requestedBy: 'alice',
+        context: { issueNumber: 7, isPullRequest: false },
+        ...request,
+      } as ParsedTaskRequest);
+    },
+    async enqueue(taskId) {
+      await queue.enqueue('task.run', { taskId }, { jobId: taskId, priority: 'P1' });
+    },
+    waitForFinal(taskId, timeoutMs = 60_000) {
+      return waitFor(
+        `task ${taskId} to finish`,
+        async () => {
+          const task = await tasks.get(taskId);
+          return task && (task.status === 'succeeded' || task.status === 'failed') ? task : null;
+        },
+        { timeoutMs, intervalMs: 100 },
+      );
+    },
+    async close() {
+      for (const stop of stops) await stop().catch(() => undefined);
+      await queue.close();
+      await deleteRedisPrefix(prefix);
+      redis.disconnect();
+      await gh.close();
+      remote.remove();
+      rmSync(workspaceDir, { recursive: true, force: true });
+      rmSync(runsDir, { recursive: true, force: true });
+      await db.drop();
+    },
+  };
+}

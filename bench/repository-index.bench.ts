@@ -1,0 +1,75 @@
+/**
+ * Repository index beside universal-ctags on the same 2,000-file tree, same run.
+ * Targets: cold full index <= 4x ctags (both cores); re-index after a 10-file change < 10% of ctags.
+ * Run alone: npx tsx --conditions=@agent-bot/source bench/repository-index.bench.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalGitRemote } from '@agent-bot/testing';
+import { MemoryRepositoryIndexStore, ParsePool, RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
+import { editFiles, median, syntheticRepo } from './support/synthetic-repo.js';
+
+const FILES = 2000;
+const RUNS = 3;
+const remote = createLocalGitRemote();
+const root = mkdtempSync(join(tmpdir(), 'agent-bot-bench-idx-'));
+const files = syntheticRepo(FILES);
+remote.createRepo('bench/repo', files);
+const manager = new WorkspaceManager({ rootDir: root, remoteBaseUrl: remote.baseUrl, maxRepoBytes: 1e10, maxFiles: 100_000 });
+
+try {
+  const ws = await manager.prepare({ repo: 'bench/repo', taskId: 'idx' });
+  const bytes = Number(execFileSync('du', ['-sb', '--exclude=.git', ws.dir], { encoding: 'utf8' }).split('\t')[0]);
+
+  const ctags: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    execFileSync('ctags', ['-R', '--fields=+n', '--exclude=.git', '-f', join(root, 'tags'), ws.dir]);
+    ctags.push(performance.now() - started);
+  }
+
+  const threads = Math.max(1, Math.min(cpus().length, 4));
+  const cold: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    // A fresh pool and store each run: grammars load and workers start inside the measurement.
+    const pool = new ParsePool(threads);
+    const indexer = new RepositoryIndexer({ store: new MemoryRepositoryIndexStore(), pool });
+    const started = performance.now();
+    const { stats } = await indexer.index({ repo: 'bench/repo', commit: ws.baseCommit, dir: ws.dir });
+    cold.push(performance.now() - started);
+    await pool.close();
+    if (stats.parsed !== stats.files) throw new Error(`cold run parsed ${stats.parsed} of ${stats.files}`);
+  }
+  await ws.release();
+
+  // Re-index after a 10-file change: the store already holds the previous commit.
+  const store = new MemoryRepositoryIndexStore();
+  const indexer = new RepositoryIndexer({ store });
+  const base = await manager.prepare({ repo: 'bench/repo', taskId: 'idx-base' });
+  await indexer.index({ repo: 'bench/repo', commit: base.baseCommit, dir: base.dir });
+  await base.release();
+  remote.commit('bench/repo', editFiles(files, 10));
+  const changed = await manager.prepare({ repo: 'bench/repo', taskId: 'idx-changed' });
+  const started = performance.now();
+  const { stats } = await indexer.index({ repo: 'bench/repo', commit: changed.baseCommit, dir: changed.dir });
+  const reindex = performance.now() - started;
+  await changed.release();
+
+  const ctagsMs = median(ctags);
+  const coldMs = median(cold);
+  console.log(
+    `repository index, ${FILES} files, ${(bytes / 1048576).toFixed(1)} MB (TS/Python/Go), ${threads} threads, median of ${RUNS}`,
+  );
+  console.log(`  universal-ctags full run (baseline)  ${ctagsMs.toFixed(0)} ms`);
+  console.log(
+    `  cold full index                      ${coldMs.toFixed(0)} ms  = ${(coldMs / ctagsMs).toFixed(2)}x ctags (target <= 4x) ${coldMs <= 4 * ctagsMs ? 'OK' : 'MISSED'}`,
+  );
+  console.log(
+    `  re-index after 10-file change        ${reindex.toFixed(0)} ms  = ${((100 * reindex) / ctagsMs).toFixed(1)}% of ctags (target < 10%) ${reindex < 0.1 * ctagsMs ? 'OK' : 'MISSED'}; parsed ${stats.parsed}, reused ${stats.reused}`,
+  );
+} finally {
+  remote.remove();
+  rmSync(root, { recursive: true, force: true });
+}

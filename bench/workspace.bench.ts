@@ -1,0 +1,63 @@
+/**
+ * Workspace ready for a 2,000-file repository: cold (mirror fetched from scratch from a local bare
+ * repository, worktree checked out) vs warm (the next task on the same repository: fetch, reset,
+ * clean), same run, beside a plain `git clone` as the baseline. Target: warm < 5% of cold.
+ * Run alone: npx tsx --conditions=@agent-bot/source bench/workspace.bench.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalGitRemote } from '@agent-bot/testing';
+import { WorkspaceManager } from '@agent-bot/workspace';
+import { median, syntheticRepo } from './support/synthetic-repo.js';
+
+const FILES = 2000;
+const RUNS = 3;
+/** Stand-in for the agent's run between prepare and release; not part of either measurement. */
+const AGENT_RUN_MS = 1500;
+const remote = createLocalGitRemote();
+const scratch = mkdtempSync(join(tmpdir(), 'agent-bot-bench-ws-'));
+remote.createRepo('bench/repo', syntheticRepo(FILES));
+const options = { remoteBaseUrl: remote.baseUrl, maxRepoBytes: 1e10, maxFiles: 100_000 };
+
+try {
+  const clone: number[] = [];
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const cloneDir = join(scratch, `clone-${run}`);
+    let started = performance.now();
+    execFileSync('git', ['clone', '--quiet', '--', `${remote.baseUrl}/bench/repo.git`, cloneDir]);
+    clone.push(performance.now() - started);
+
+    const manager = new WorkspaceManager({ rootDir: join(scratch, `ws-${run}`), ...options });
+    started = performance.now();
+    const first = await manager.prepare({ repo: 'bench/repo', taskId: `cold-${run}` });
+    cold.push(performance.now() - started);
+    // The agent's run: at least a second or so on any real task (the model's first answer alone).
+    await new Promise((resolve) => setTimeout(resolve, AGENT_RUN_MS));
+    // The task leaves some mess behind, as an agent would.
+    writeFileSync(join(first.dir, 'scratch.txt'), 'left over');
+    writeFileSync(join(first.dir, 'src/mod0/file0.ts'), 'changed');
+    await first.release();
+
+    started = performance.now();
+    const second = await manager.prepare({ repo: 'bench/repo', taskId: `warm-${run}` });
+    warm.push(performance.now() - started);
+    if (second.dir !== first.dir) throw new Error('warm task did not reuse the worktree');
+    await second.release();
+  }
+  const [cloneMs, coldMs, warmMs] = [median(clone), median(cold), median(warm)];
+  console.log(
+    `workspace ready, ${FILES}-file repository from a local bare repository, median of ${RUNS} (tasks held ${AGENT_RUN_MS} ms)`,
+  );
+  console.log(`  git clone (baseline)                 ${cloneMs.toFixed(0)} ms`);
+  console.log(`  cold: mirror fetch + worktree         ${coldMs.toFixed(0)} ms  = ${(coldMs / cloneMs).toFixed(2)}x git clone`);
+  console.log(
+    `  warm: second task, same repository    ${warmMs.toFixed(0)} ms  = ${((100 * warmMs) / coldMs).toFixed(1)}% of cold (target < 5%) ${warmMs < 0.05 * coldMs ? 'OK' : 'MISSED'}`,
+  );
+} finally {
+  remote.remove();
+  rmSync(scratch, { recursive: true, force: true });
+}
