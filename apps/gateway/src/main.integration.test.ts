@@ -168,6 +168,17 @@ describe('dependency outages (own Redis and PostgreSQL)', () => {
     await waitFor('the worker to report redis', async () => (await getJson(`${workerBase}/health/ready`)).status === 503);
     await expectStillUp();
 
+    // A task is still accepted and stored; the producer fails fast instead of hanging the request.
+    const postedAt = performance.now();
+    const accepted = await getJson(`${base}/api/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'during the outage', runner: 'noop' }),
+    });
+    expect(performance.now() - postedAt).toBeLessThan(1500);
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ enqueued: false, task: { status: 'queued' } });
+
     await redis.start();
     await waitFor('gateway readiness to recover', async () => (await getJson(`${base}/health/ready`)).status === 200, {
       timeoutMs: 15_000,

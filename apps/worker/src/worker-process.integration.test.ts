@@ -114,4 +114,20 @@ describe('worker graceful shutdown (spawned process)', () => {
     // Abandoning did not spend an attempt.
     expect(await tasks.get(taskId)).toMatchObject({ attempts: 1 });
   });
+
+  it('after SIGKILL mid-task, the next worker takes the stalled job over and completes the task', async () => {
+    const doomed = await startWorker({ drainSeconds: 10, mode: 'slow' });
+    const taskId = await enqueueSleep(60_000);
+    await waitFor('the task to start', async () => (await tasks.get(taskId))?.status === 'running');
+    doomed.child.kill('SIGKILL');
+    expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const next = await startWorker({ drainSeconds: 10, mode: 'fast' });
+    await waitFor('the next worker to complete the task', async () => (await tasks.get(taskId))?.status === 'succeeded', {
+      timeoutMs: 15_000,
+    });
+    await next.waitForOutput(/job stalled/);
+    const kinds = (await new PostgresTaskEventRepository(db.sql).list(taskId)).map((e) => e.kind);
+    expect(kinds).toEqual(['started', 'agent.log', 'started', 'agent.log', 'succeeded']);
+  });
 });

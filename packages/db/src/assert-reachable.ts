@@ -6,7 +6,9 @@ export async function assertDatabaseReachable(sql: Sql, url: string): Promise<vo
   try {
     await sql`select 1`;
   } catch (error) {
-    const reason = (error as { code?: string }).code ?? (error as Error).message;
+    // postgres.js puts a bare SQLSTATE in `code` ("3D000"); the message says what it means.
+    const { code, message } = error as { code?: string; message?: string };
+    const reason = [code, message].filter(Boolean).join(': ') || String(error);
     throw new AppError(
       'DEPENDENCY_UNAVAILABLE',
       `PostgreSQL is not reachable at ${describeDatabaseUrl(url)} (${reason}). ` +

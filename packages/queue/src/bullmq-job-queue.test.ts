@@ -1,8 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type JobHandlers, jobCatalog } from '@agent-bot/contracts';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix, waitFor } from '@agent-bot/testing';
+import {
+  deleteRedisPrefix,
+  type SourceProcess,
+  spawnSource,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+  waitFor,
+} from '@agent-bot/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -51,10 +57,10 @@ describeJobQueueContract('BullMQ', async (options) => {
 });
 
 describe('BullMQ adapter', () => {
-  const children: ChildProcess[] = [];
+  const children: SourceProcess[] = [];
   const closers: Array<() => Promise<unknown>> = [];
   afterEach(async () => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const child of children.splice(0)) child.kill();
     while (closers.length > 0) await closers.pop()?.();
   });
 
@@ -104,25 +110,12 @@ describe('BullMQ adapter', () => {
     await queue.enqueue('task.run', { taskId }, { jobId: taskId, priority: 'P2' });
 
     const script = fileURLToPath(new URL('./test-support/hanging-consumer.ts', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=@agent-bot/source', script, TEST_REDIS_URL, prefix, queueName],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawnSource(script, { args: [TEST_REDIS_URL, prefix, queueName] });
     children.push(child);
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += String(chunk);
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += String(chunk);
-    });
-    await waitFor('the child worker to start the job', () => output.includes(`started ${taskId}`), { timeoutMs: 20_000 });
+    await child.waitForOutput(new RegExp(`started ${taskId}`));
     expect((await queue.depth()).active).toBe(1);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    child.child.kill('SIGKILL');
+    await child.exited;
 
     const runs: Array<{ taskId: string; attempt: number }> = [];
     const stalled: string[] = [];
