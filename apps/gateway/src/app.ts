@@ -3,6 +3,7 @@ import type { GatewayDeps } from './deps.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { requestSerializers } from './plugins/request-serializers.js';
 import { sessionPlugin } from './plugins/session.js';
+import { botRoutes } from './routes/api/bots/index.js';
 import { sessionRoutes } from './routes/api/session/index.js';
 import { taskRoutes } from './routes/api/tasks/index.js';
 import { healthRoutes } from './routes/health/index.js';
@@ -29,5 +30,6 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes, deps);
   await app.register(sessionRoutes, { ...deps, prefix: '/api/session' });
   await app.register(taskRoutes, { ...deps, prefix: '/api/tasks' });
+  await app.register(botRoutes, { ...deps, prefix: '/api/bots' });
   return app;
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '@agent-bot/config';
 import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
   PostgresSessionStore,
   PostgresTaskEventRepository,
   PostgresTaskRepository,
@@ -11,7 +14,14 @@ import {
   pingDatabase,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics, registerScrapeGauge } from '@agent-bot/observability';
-import { BullMqJobQueue, RedisWorkerRegistry, assertNoEviction, assertRedisReachable, createRedis } from '@agent-bot/queue';
+import {
+  BullMqJobQueue,
+  RedisEventBus,
+  RedisWorkerRegistry,
+  assertNoEviction,
+  assertRedisReachable,
+  createRedis,
+} from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { deriveCookieSecret } from './cookie-secret.js';
@@ -33,6 +43,11 @@ async function main(): Promise<void> {
   const metrics = createMetrics({ defaultLabels: { service: 'gateway' } });
   const queue = new BullMqJobQueue({ connection: redis, prefix: config.redis.prefix });
   const workers = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
+  const events = new RedisEventBus({
+    publisher: redis,
+    subscriber: createRedis(config.redis.url, 'subscriber'),
+    prefix: config.redis.prefix,
+  });
   registerScrapeGauge(metrics.registry, {
     name: 'agentbot_queue_jobs',
     help: 'Jobs in the task queue by state, read at scrape time.',
@@ -61,6 +76,14 @@ async function main(): Promise<void> {
     sessions: new PostgresSessionStore(sql),
     cookieSecret: deriveCookieSecret(config.security.encryptionKey),
     sessionTtlMs: config.security.sessionTtlMs,
+    bots: new PostgresBotRepository(sql),
+    chat: new PostgresChatMessageRepository(sql),
+    events,
+    botStaleAfterMs: config.dashboard.botStaleAfterMs,
+    apiRateLimitPerMinute: config.dashboard.apiRateLimitPerMinute,
+    corsOrigins: config.dashboard.corsOrigins,
+    dashboardDir: config.dashboard.dashboardDir ?? fileURLToPath(new URL('../../dashboard/dist', import.meta.url)),
+    queueBoard: { full: queue.boardAdapter({ readOnly: false }), readOnly: queue.boardAdapter({ readOnly: true }) },
   });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -68,6 +91,7 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down');
     await app.close();
     await queue.close();
+    await events.close();
     redis.disconnect();
     await sql.end({ timeout: 5 });
   });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from '@agent-bot/config';
 import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
   PostgresTaskEventRepository,
   PostgresTaskRepository,
   assertDatabaseReachable,
@@ -9,20 +11,12 @@ import {
   pingDatabase,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import {
-  BullMqJobConsumer,
-  RedisEventBus,
-  RedisWorkerRegistry,
-  assertNoEviction,
-  assertRedisReachable,
-  createRedis,
-} from '@agent-bot/queue';
+import { RedisEventBus, RedisWorkerRegistry, assertNoEviction, assertRedisReachable, createRedis } from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
 import { buildHealthServer } from './health-server.js';
-import { createTaskRunProcessor } from './processors/task-run.processor.js';
 import { NoopRunner } from './runners/noop-runner.js';
-import { createRunnerResolver } from './runners/resolve-runner.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
+import { startWorkerRuntime } from './worker-runtime.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -41,26 +35,27 @@ async function main(): Promise<void> {
   const tasks = new PostgresTaskRepository(sql);
   const registry = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
 
-  const consumer = new BullMqJobConsumer({
+  const runtime = await startWorkerRuntime({
+    workerId,
     connection: redis,
     prefix: config.redis.prefix,
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
-    onError: (error, jobId) => logger.error({ err: error, jobId }, 'queue error'),
-    handlers: {
-      'task.run': createTaskRunProcessor({
-        tasks,
-        taskEvents: new PostgresTaskEventRepository(sql),
-        events,
-        logger,
-        metrics,
-        resolveRunner: createRunnerResolver({ noop: new NoopRunner() }, 'noop'),
-        limits: { timeoutMs: config.worker.taskTimeoutMs, maxCostUsd: config.worker.taskMaxCostUsd },
-      }),
-    },
+    tasks,
+    taskEvents: new PostgresTaskEventRepository(sql),
+    bots: new PostgresBotRepository(sql),
+    chat: new PostgresChatMessageRepository(sql),
+    events,
+    logger,
+    metrics,
+    runners: { noop: new NoopRunner() },
+    defaultRunner: 'noop',
+    limits: { timeoutMs: config.worker.taskTimeoutMs, maxCostUsd: config.worker.taskMaxCostUsd },
+    botHeartbeatIntervalMs: config.dashboard.botHeartbeatIntervalMs,
+    botStaleAfterMs: config.dashboard.botStaleAfterMs,
   });
-  await consumer.ready();
+  const consumer = runtime.consumer;
   const heartbeat = startWorkerHeartbeat({ registry, consumer, id: workerId, concurrency: config.worker.concurrency });
 
   const health = createHealthAggregator({
@@ -83,7 +78,7 @@ async function main(): Promise<void> {
   closeWithGrace({ delay: config.worker.drainMs + 10_000 }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     logger.info({ signal, active: consumer.activeCount(), drainMs: config.worker.drainMs }, 'draining');
-    const { drained } = await consumer.close(config.worker.drainMs);
+    const { drained } = await runtime.close(config.worker.drainMs);
     if (!drained) logger.warn('drain deadline passed; running jobs abandoned to another worker');
     await heartbeat.stop();
     await server.close();

@@ -4,3 +4,4 @@ export type { ServerConfig } from './schemas/server.js';
 export type { DatabaseConfig } from './schemas/database.js';
 export type { RedisConfig } from './schemas/redis.js';
 export type { WorkerConfig } from './schemas/worker.js';
+export type { DashboardConfig } from './schemas/dashboard.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@agent-bot/contracts';
+import { dashboardEnv, toDashboardConfig } from './schemas/dashboard.js';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
@@ -31,6 +32,7 @@ const envSchema = z
     ...redisEnv.shape,
     ...securityEnv.shape,
     ...workerEnv.shape,
+    ...dashboardEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -54,6 +56,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     redis: toRedisConfig(env),
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
+    dashboard: toDashboardConfig(env),
   };
 }
 

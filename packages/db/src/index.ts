@@ -14,3 +14,5 @@ export { PostgresTaskRepository, isUuid } from './repositories/postgres-task-rep
 export { PostgresTaskEventRepository } from './repositories/postgres-task-event-repository.js';
 export { assertDatabaseReachable } from './assert-reachable.js';
 export { PostgresSessionStore } from './repositories/postgres-session-store.js';
+export { PostgresBotRepository } from './repositories/postgres-bot-repository.js';
+export { PostgresChatMessageRepository } from './repositories/postgres-chat-message-repository.js';

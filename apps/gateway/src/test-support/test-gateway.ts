@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { PostgresSessionStore, PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
+import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
+  PostgresSessionStore,
+  PostgresTaskEventRepository,
+  PostgresTaskRepository,
+} from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import { BullMqJobQueue, RedisWorkerRegistry, assertRedisReachable, createRedis } from '@agent-bot/queue';
+import { BullMqJobQueue, RedisEventBus, RedisWorkerRegistry, assertRedisReachable, createRedis } from '@agent-bot/queue';
 import { TEST_REDIS_URL, createTestDatabase, deleteRedisPrefix, type TestDatabase, uniqueRedisPrefix } from '@agent-bot/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
@@ -26,6 +32,11 @@ export async function createTestGateway(overrides: Partial<GatewayDeps> = {}): P
   await assertRedisReachable(redis, TEST_REDIS_URL);
   const queue = new BullMqJobQueue({ connection: redis, prefix: redisPrefix });
   const workers = new RedisWorkerRegistry({ redis, prefix: redisPrefix });
+  const events = new RedisEventBus({
+    publisher: redis,
+    subscriber: createRedis(TEST_REDIS_URL, 'subscriber'),
+    prefix: redisPrefix,
+  });
   const deps: GatewayDeps = {
     logger: createLogger({ name: 'gateway-test', level: 'silent' }),
     metrics: createMetrics({ collectProcessMetrics: false }),
@@ -40,6 +51,15 @@ export async function createTestGateway(overrides: Partial<GatewayDeps> = {}): P
     sessions: new PostgresSessionStore(db.sql),
     cookieSecret: randomBytes(32),
     sessionTtlMs: 3600_000,
+    bots: new PostgresBotRepository(db.sql),
+    chat: new PostgresChatMessageRepository(db.sql),
+    events,
+    botStaleAfterMs: 300_000,
+    apiRateLimitPerMinute: 1000,
+    corsOrigins: [],
+    // No build in unit tests: the gateway answers 503 for the dashboard pages.
+    dashboardDir: '/nonexistent/agent-bot-dashboard',
+    queueBoard: { full: queue.boardAdapter({ readOnly: false }), readOnly: queue.boardAdapter({ readOnly: true }) },
     ...overrides,
   };
   const app = await buildApp(deps);
@@ -52,6 +72,7 @@ export async function createTestGateway(overrides: Partial<GatewayDeps> = {}): P
     async close() {
       await app.close();
       await queue.close();
+      await events.close();
       redis.disconnect();
       await deleteRedisPrefix(redisPrefix);
       await db.drop();

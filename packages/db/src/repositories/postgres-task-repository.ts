@@ -108,6 +108,17 @@ export class PostgresTaskRepository implements TaskRepository {
     await this.sql`update tasks set heartbeat_at = now() where id = ${id} and status = 'running'`;
   }
 
+  async cancel(id: string, reason: string): Promise<Task | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await this.sql<TaskRow[]>`
+      update tasks
+      set status = 'cancelled', finished_at = now(), error_code = 'TASK_CANCELLED', error_message = ${reason},
+          duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int
+      where id = ${id} and status in ('queued', 'running')
+      returning *`;
+    return row ? toTask(row) : null;
+  }
+
   private async finish(id: string, query: Promise<TaskRow[]>): Promise<Task> {
     const [row] = await query;
     if (!row) throw new AppError('TASK_NOT_FOUND', `task ${id} not found`, { expected: true });

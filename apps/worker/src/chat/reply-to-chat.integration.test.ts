@@ -1,0 +1,111 @@
+import { type LiveEvent, liveChannels } from '@agent-bot/contracts';
+import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
+  PostgresTaskEventRepository,
+  PostgresTaskRepository,
+} from '@agent-bot/db';
+import { createLogger, createMetrics } from '@agent-bot/observability';
+import { BullMqJobQueue, RedisEventBus, createRedis } from '@agent-bot/queue';
+import {
+  TEST_REDIS_URL,
+  createTestDatabase,
+  deleteRedisPrefix,
+  type TestDatabase,
+  uniqueRedisPrefix,
+  waitFor,
+} from '@agent-bot/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StreamingTestRunner } from '../test-support/streaming-test-runner.js';
+import { type WorkerRuntime, startWorkerRuntime } from '../worker-runtime.js';
+
+describe('chat.reply in a worker', () => {
+  let db: TestDatabase;
+  const prefix = uniqueRedisPrefix('chat');
+  const producer = createRedis(TEST_REDIS_URL, 'producer');
+  const consumer = createRedis(TEST_REDIS_URL, 'consumer');
+  let events: RedisEventBus;
+  let queue: BullMqJobQueue;
+  let runtime: WorkerRuntime;
+  let bots: PostgresBotRepository;
+  let chat: PostgresChatMessageRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    bots = new PostgresBotRepository(db.sql);
+    chat = new PostgresChatMessageRepository(db.sql);
+    events = new RedisEventBus({ publisher: consumer, subscriber: createRedis(TEST_REDIS_URL, 'subscriber'), prefix });
+    queue = new BullMqJobQueue({ connection: producer, prefix });
+    await bots.create({ id: 'OLLAMA-001', runner: 'ollama', systemPrompt: 'Be brief.' });
+    await bots.create({ id: 'CLAUDE-CODE-001', runner: 'claude-code', systemPrompt: '' });
+    runtime = await startWorkerRuntime({
+      workerId: 'w-chat-test',
+      connection: consumer,
+      prefix,
+      concurrency: 4,
+      tasks: new PostgresTaskRepository(db.sql),
+      taskEvents: new PostgresTaskEventRepository(db.sql),
+      bots,
+      chat,
+      events,
+      logger: createLogger({ name: 'worker-test', level: 'silent' }),
+      metrics: createMetrics({ collectProcessMetrics: false }),
+      runners: {
+        ollama: new StreamingTestRunner('ollama', { tokenDelayMs: 5 }),
+        'claude-code': new StreamingTestRunner('claude-code', { unreachableUrl: 'http://127.0.0.1:9' }),
+      },
+      defaultRunner: undefined,
+      limits: { timeoutMs: 60_000, maxCostUsd: 1 },
+      botHeartbeatIntervalMs: 60_000,
+      botStaleAfterMs: 300_000,
+    });
+  });
+  afterAll(async () => {
+    await runtime.close(5000);
+    await queue.close();
+    await events.close();
+    producer.disconnect();
+    consumer.disconnect();
+    await deleteRedisPrefix(prefix);
+    await db.drop();
+  });
+
+  it('heartbeats the running bots it serves', async () => {
+    await waitFor('heartbeat', async () => (await bots.get('OLLAMA-001'))?.lastHeartbeatAt);
+  });
+
+  it('streams the answer token by token on the bot channel, then stores it whole', async () => {
+    const seen: LiveEvent[] = [];
+    const off = await events.subscribe(liveChannels.bot('OLLAMA-001'), (event) => seen.push(event));
+    const question = await chat.append({ botId: 'OLLAMA-001', role: 'user', content: 'what is the plan' });
+    await queue.enqueue(
+      'chat.reply',
+      { botId: 'OLLAMA-001', messageId: question.id },
+      { jobId: `chat-${question.id}`, priority: 'P0' },
+    );
+
+    const stored = await waitFor('the stored reply', () => seen.find((event) => event.kind === 'chat.message'));
+    const tokens = seen.filter((event) => event.kind === 'chat.token');
+    expect(tokens.map((event) => event.token).join('')).toBe('You said: what is the plan ');
+    expect(tokens.every((event) => event.botId === 'OLLAMA-001' && event.replyTo === question.id)).toBe(true);
+    // Every token arrived before the stored message.
+    expect(seen.indexOf(stored)).toBeGreaterThan(seen.indexOf(tokens.at(-1) as LiveEvent));
+    expect(stored).toMatchObject({ role: 'assistant', content: 'You said: what is the plan', replyTo: question.id });
+    const history = await chat.list('OLLAMA-001');
+    expect(history.map((m) => m.role)).toEqual(['user', 'assistant']);
+    await off();
+  });
+
+  it('turns a runner that is down into a clear chat message', async () => {
+    const question = await chat.append({ botId: 'CLAUDE-CODE-001', role: 'user', content: 'hi' });
+    await queue.enqueue(
+      'chat.reply',
+      { botId: 'CLAUDE-CODE-001', messageId: question.id },
+      { jobId: `chat-${question.id}`, priority: 'P0' },
+    );
+    const reply = await waitFor('the error message', async () =>
+      (await chat.list('CLAUDE-CODE-001')).find((m) => m.role === 'error'),
+    );
+    expect(reply.content).toMatch(/^Ollama is not reachable at http:\/\/127\.0\.0\.1:9/);
+  });
+});
