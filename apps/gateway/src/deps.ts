@@ -1,3 +1,4 @@
+import type { BaseAdapter } from '@bull-board/api/baseAdapter';
 import type {
   BotRepository,
   ChatMessageRepository,
@@ -52,6 +53,6 @@ export interface GatewayDeps {
 
 /** @bull-board adapters for the same queue: full actions for admins, read-only for everyone else. */
 export interface QueueBoardAdapters {
-  full: unknown;
-  readOnly: unknown;
+  full: BaseAdapter;
+  readOnly: BaseAdapter;
 }

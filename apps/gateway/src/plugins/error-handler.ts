@@ -6,6 +6,8 @@ import { ZodError } from 'zod';
 const STATUS_BY_CODE: Record<string, number> = {
   NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  FORBIDDEN: 403,
   BOT_NOT_FOUND: 404,
   BOT_EXISTS: 409,
   BOT_STOPPED: 409,
