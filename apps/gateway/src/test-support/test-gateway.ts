@@ -24,7 +24,11 @@ export interface TestGateway {
 }
 
 /** A gateway on the real PostgreSQL and Redis, in its own database and key prefix. */
-export async function createTestGateway(overrides: Partial<GatewayDeps> = {}): Promise<TestGateway> {
+export async function createTestGateway(
+  overrides: Partial<GatewayDeps> = {},
+  /** Registers extra routes (e.g. a stand-in for another team's API) before the app is sealed. */
+  options: { beforeReady?: (app: FastifyInstance, deps: GatewayDeps, db: TestDatabase) => Promise<void> } = {},
+): Promise<TestGateway> {
   const db = await createTestDatabase();
   const redisPrefix = uniqueRedisPrefix('gw');
   const redis = createRedis(TEST_REDIS_URL, 'producer');
@@ -63,6 +67,7 @@ export async function createTestGateway(overrides: Partial<GatewayDeps> = {}): P
     ...overrides,
   };
   const app = await buildApp(deps);
+  await options.beforeReady?.(app, deps, db);
   await app.ready();
   return {
     app,
