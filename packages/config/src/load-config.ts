@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '@agent-bot/contracts';
 import { dashboardEnv, toDashboardConfig } from './schemas/dashboard.js';
+import { agentsEnv, toAgentsConfig } from './schemas/agents.js';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
+import { githubEnv, githubProblems, toGitHubConfig } from './schemas/github.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
 import { serverEnv, toServerConfig } from './schemas/server.js';
@@ -33,6 +35,8 @@ const envSchema = z
     ...securityEnv.shape,
     ...workerEnv.shape,
     ...dashboardEnv.shape,
+    ...agentsEnv.shape,
+    ...githubEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -41,6 +45,12 @@ const envSchema = z
           ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
         }
       }
+    }
+    if (env.OLLAMA_MODEL !== undefined && env.OLLAMA_URL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['OLLAMA_URL'], message: 'is required when OLLAMA_MODEL is set' });
+    }
+    for (const problem of githubProblems(env)) {
+      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     }
     if (env.PORT === env.WORKER_PORT) {
       ctx.addIssue({ code: 'custom', path: ['WORKER_PORT'], message: 'must differ from PORT' });
@@ -57,6 +67,8 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
     dashboard: toDashboardConfig(env),
+    agents: toAgentsConfig(env),
+    github: toGitHubConfig(env),
   };
 }
 

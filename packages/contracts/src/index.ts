@@ -91,4 +91,25 @@ export type {
   IssueThreadRef,
   GitHubResults,
 } from './ports/github.port.js';
+export type { TaskWorkspace, PrepareWorkspaceInput, Workspaces } from './ports/workspace.port.js';
+export type {
+  IndexedSymbol,
+  IndexedFile,
+  FileVersion,
+  RepositoryIndexStore,
+  CodeSearchHit,
+} from './ports/repository-index.port.js';
 export type { Principal, SessionStore } from './ports/session-store.port.js';
+export type {
+  GitHubAppCredentials,
+  GitHubAppStore,
+  GitHubUserTokens,
+  GitHubUserProfile,
+  GitHubUserInstallation,
+  GitHubOAuth,
+  GitHubUserStore,
+  OAuthStatePurpose,
+  ConsumedOAuthState,
+  OAuthStateStore,
+  SecretRotation,
+} from './ports/github-account.port.js';

@@ -2,3 +2,37 @@ export { createTestDatabase, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from '
 export { uniqueRedisPrefix, deleteRedisPrefix, TEST_REDIS_URL } from './test-redis.js';
 export { waitFor } from './wait-for.js';
 export { freePort } from './free-port.js';
+export { createLocalGitRemote, type LocalGitRemote } from './git-fixtures.js';
+export {
+  startAnthropicStandIn,
+  type AnthropicStandIn,
+  type AnthropicStep,
+  type RecordedAnthropicRequest,
+} from './anthropic-stand-in.js';
+export { claudeBinary } from './claude-binary.js';
+export { startOllamaStandIn, type OllamaStandIn, type OllamaStep, type RecordedOllamaChat } from './ollama-stand-in.js';
+export {
+  startGitHubStandIn,
+  type GitHubStandIn,
+  type GitHubStandInOptions,
+  type RecordedRequest,
+} from './github-stand-in/github-stand-in.js';
+export {
+  openApiChecker,
+  OpenApiChecker,
+  type OpenApiDescription,
+  type CheckResult,
+  type OperationMatch,
+} from './github-stand-in/openapi-checker.js';
+export type {
+  StandInState,
+  StandInApp,
+  StandInUser,
+  StandInInstallation,
+  StandInRepo,
+  StandInPermission,
+  StandInComment,
+  StandInPull,
+  StandInReviewComment,
+} from './github-stand-in/state.js';
+export type { StandInTuning } from './github-stand-in/types.js';

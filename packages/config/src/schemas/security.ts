@@ -12,6 +12,18 @@ export function decodeKey(value: string): Buffer | undefined {
   return undefined;
 }
 
+/** `id:key,id:key` -> entries; a malformed entry has no key (and fails validation). */
+function parseKeyList(value: string): { id: string; key: Buffer | undefined }[] {
+  return value
+    .split(',')
+    .filter((part) => part.trim() !== '')
+    .map((entry) => {
+      const separator = entry.indexOf(':');
+      if (separator <= 0) return { id: entry.trim(), key: undefined };
+      return { id: entry.slice(0, separator).trim(), key: decodeKey(entry.slice(separator + 1)) };
+    });
+}
+
 const encryptionKey = optionalSecret.refine((value) => value === undefined || decodeKey(value) !== undefined, {
   message: 'must be 32 bytes written as 64 hex characters or base64 (generate one: openssl rand -base64 32)',
 });
@@ -23,8 +35,16 @@ export const securityEnv = z.object({
   }),
   /** AES-256-GCM key for secrets at rest (32 bytes, base64 or hex). New values are written with it. */
   ENCRYPTION_KEY: encryptionKey,
-  /** Older keys still accepted for reading during rotation: `id1:key1,id2:key2`. */
-  ENCRYPTION_KEYS: optionalSecret,
+  /**
+   * Older keys still accepted for reading during rotation: `id1:key1,id2:key2` (each key 32 bytes,
+   * base64 or hex). The id is a label for operators; stored values name their key by fingerprint.
+   */
+  ENCRYPTION_KEYS: optionalSecret.refine(
+    (value) => value === undefined || parseKeyList(value).every((entry) => entry.key !== undefined),
+    {
+      message: 'must be id:key pairs separated by commas, each key 32 bytes written as 64 hex characters or base64',
+    },
+  ),
   /** How long a dashboard sign-in lasts. */
   SESSION_TTL_HOURS: z.coerce
     .number()
@@ -41,10 +61,8 @@ export interface EncryptionKeyEntry {
 export function toSecurityConfig(env: z.output<typeof securityEnv>) {
   const current = env.ENCRYPTION_KEY === undefined ? undefined : decodeKey(env.ENCRYPTION_KEY);
   const previous: EncryptionKeyEntry[] = [];
-  for (const entry of (env.ENCRYPTION_KEYS ?? '').split(',').filter((part) => part.trim() !== '')) {
-    const [id, value] = entry.split(':', 2) as [string, string | undefined];
-    const key = value === undefined ? undefined : decodeKey(value);
-    if (key) previous.push({ id: id.trim(), key });
+  for (const entry of parseKeyList(env.ENCRYPTION_KEYS ?? '')) {
+    if (entry.key) previous.push({ id: entry.id, key: entry.key });
   }
   return {
     adminToken: env.ADMIN_TOKEN,

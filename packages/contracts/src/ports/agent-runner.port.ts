@@ -1,4 +1,5 @@
 import type { TaskUsage } from '../task.js';
+import type { CodeSearchHit } from './repository-index.port.js';
 
 /** What a runner needs to do one task. The workspace is already prepared; the runner only edits it. */
 export interface AgentRunInput {
@@ -8,8 +9,12 @@ export interface AgentRunInput {
   workdir?: string;
   model?: string;
   systemPrompt?: string;
-  /** Hard limits; the runner stops itself (killing its process tree) past either. */
-  limits: { timeoutMs: number; maxCostUsd: number; maxTurns?: number };
+  /** Hard limits; the runner stops itself (killing its process tree) past any of them. */
+  limits: { timeoutMs: number; maxCostUsd: number; maxTurns?: number; maxTokens?: number };
+  /** Ranked map of the repository (files and definitions) for the prompt, from the repository index. */
+  repoMap?: string;
+  /** Search of the repository index, offered to the agent as a tool where the runner supports tools. */
+  searchCode?: (query: string) => Promise<CodeSearchHit[]>;
 }
 
 /**
@@ -22,7 +27,7 @@ export type AgentEvent =
   | { kind: 'token'; token: string }
   | { kind: 'tool_call'; name: string; input: Record<string, unknown> }
   | { kind: 'tool_result'; name: string; ok: boolean; summary: string }
-  | { kind: 'result'; ok: boolean; summary: string; usage: TaskUsage; sessionId?: string; errorCode?: string };
+  | { kind: 'result'; ok: boolean; summary: string; usage: TaskUsage; sessionId?: string; errorCode?: string; model?: string };
 
 export interface AgentRunner {
   readonly name: string;

@@ -1,0 +1,141 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalGitRemote, createLocalGitRemote } from '@agent-bot/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WorkspaceManager } from './workspace-manager.js';
+
+const author = { name: 'agent-bot', email: 'bot@example.com' };
+let remote: LocalGitRemote;
+let root: string;
+let manager: WorkspaceManager;
+
+beforeEach(() => {
+  remote = createLocalGitRemote();
+  root = mkdtempSync(join(tmpdir(), 'agent-bot-ws-'));
+  manager = new WorkspaceManager({ rootDir: root, remoteBaseUrl: remote.baseUrl, maxRepoBytes: 100 * 1048576, maxFiles: 1000 });
+  remote.createRepo('acme/app', {
+    'README.md': '# app\n',
+    'src/a.ts': 'export const a = 1;\n',
+    'src/b.ts': 'export const b = 2;\n',
+  });
+});
+
+afterEach(() => {
+  remote.remove();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function allFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+describe('WorkspaceManager', () => {
+  it('clones once, then reuses the worktree with nothing left from the previous task', async () => {
+    const first = await manager.prepare({ repo: 'acme/app', taskId: 't1' });
+    expect(first.cloned).toBe(true);
+    expect(first.branch).toBe('agent-bot/t1');
+    expect(first.baseBranch).toBe('main');
+    expect(readFileSync(join(first.dir, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
+    writeFileSync(join(first.dir, 'src/a.ts'), 'changed by task 1\n');
+    writeFileSync(join(first.dir, 'leftover.txt'), 'junk');
+    writeFileSync(join(first.dir, '.gitignore-less-cache'), 'junk');
+    const untouched = statSync(join(first.dir, 'src/b.ts')).ino;
+    await first.release();
+
+    remote.commit('acme/app', { 'src/c.ts': 'export const c = 3;\n' });
+    const second = await manager.prepare({ repo: 'acme/app', taskId: 't2' });
+    expect(second.cloned).toBe(false);
+    expect(second.dir).toBe(first.dir);
+    expect(readFileSync(join(second.dir, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
+    expect(existsSync(join(second.dir, 'leftover.txt'))).toBe(false);
+    expect(existsSync(join(second.dir, '.gitignore-less-cache'))).toBe(false);
+    // The fetch before the task brought the new commit.
+    expect(readFileSync(join(second.dir, 'src/c.ts'), 'utf8')).toBe('export const c = 3;\n');
+    // A file that did not differ was not rewritten.
+    expect(statSync(join(second.dir, 'src/b.ts')).ino).toBe(untouched);
+    expect(await second.changedFiles()).toEqual([]);
+    await second.release();
+  });
+
+  it('gives two concurrent tasks on one repository two worktrees', async () => {
+    const [a, b] = await Promise.all([
+      manager.prepare({ repo: 'acme/app', taskId: 'ta' }),
+      manager.prepare({ repo: 'acme/app', taskId: 'tb' }),
+    ]);
+    expect(a.dir).not.toBe(b.dir);
+    writeFileSync(join(a.dir, 'README.md'), 'from a\n');
+    expect(readFileSync(join(b.dir, 'README.md'), 'utf8')).toBe('# app\n');
+    await Promise.all([a.release(), b.release()]);
+    const c = await manager.prepare({ repo: 'acme/app', taskId: 'tc' });
+    expect([a.dir, b.dir]).toContain(c.dir);
+    await c.release();
+  });
+
+  it('commits and pushes the task branch; nothing changed means no commit', async () => {
+    const ws = await manager.prepare({ repo: 'acme/app', taskId: 'push1' });
+    expect(await ws.commitAndPush({ message: 'nothing', author })).toBeNull();
+    writeFileSync(join(ws.dir, 'src/a.ts'), 'export const a = 42;\n');
+    writeFileSync(join(ws.dir, 'NEW.md'), 'new\n');
+    expect((await ws.changedFiles()).sort()).toEqual(['NEW.md', 'src/a.ts']);
+    const pushed = await ws.commitAndPush({ message: 'agent change', author, token: 'ghs_secret_token_123' });
+    expect(pushed?.branch).toBe('agent-bot/push1');
+    expect(remote.show('acme/app', 'agent-bot/push1', 'src/a.ts')).toBe('export const a = 42;\n');
+    expect(remote.show('acme/app', 'agent-bot/push1', 'NEW.md')).toBe('new\n');
+    expect(remote.show('acme/app', 'main', 'src/a.ts')).toBe('export const a = 1;\n');
+    // Pushing again (a retried task) is idempotent.
+    expect((await ws.commitAndPush({ message: 'agent change', author }))?.commit).toBe(pushed?.commit);
+    await ws.release();
+  });
+
+  it('never writes the token into git config or any file of the workspace', async () => {
+    const token = 'ghs_never_store_me_987';
+    const ws = await manager.prepare({ repo: 'acme/app', taskId: 'tok', token });
+    writeFileSync(join(ws.dir, 'x.txt'), 'x');
+    await ws.commitAndPush({ message: 'x', author, token });
+    await ws.release();
+    const files = allFilesUnder(root);
+    expect(files.some((file) => file.endsWith('config'))).toBe(true);
+    for (const file of files) expect(readFileSync(file).includes(token), file).toBe(false);
+    const config = readFileSync(join(root, 'mirrors/acme/app.git/config'), 'utf8');
+    expect(config).not.toContain('url =');
+  });
+
+  it('refuses traversal and option-injection names before git runs', async () => {
+    for (const repo of ['../etc', 'acme/..', '-u/x', 'acme/--upload-pack=touch', 'a/b/c', 'acme/app;rm']) {
+      await expect(manager.prepare({ repo, taskId: 'bad' })).rejects.toMatchObject({ code: 'REPO_NAME_INVALID' });
+    }
+    await expect(manager.prepare({ repo: 'acme/app', taskId: 'bad', baseBranch: '--orphan' })).rejects.toMatchObject({
+      code: 'REF_NAME_INVALID',
+    });
+    await expect(manager.prepare({ repo: 'acme/app', taskId: '../x' })).rejects.toMatchObject({ code: 'REF_NAME_INVALID' });
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('reports a missing branch, too many files and a too large repository clearly', async () => {
+    await expect(manager.prepare({ repo: 'acme/app', taskId: 'nb', baseBranch: 'nope' })).rejects.toMatchObject({
+      code: 'REPO_BRANCH_NOT_FOUND',
+    });
+    const few = new WorkspaceManager({ rootDir: root, remoteBaseUrl: remote.baseUrl, maxRepoBytes: 1e9, maxFiles: 2 });
+    await expect(few.prepare({ repo: 'acme/app', taskId: 'f' })).rejects.toMatchObject({
+      code: 'REPO_TOO_MANY_FILES',
+      message: expect.stringContaining('WORKSPACE_MAX_FILES'),
+    });
+    const tiny = new WorkspaceManager({ rootDir: root, remoteBaseUrl: remote.baseUrl, maxRepoBytes: 10, maxFiles: 1000 });
+    await expect(tiny.prepare({ repo: 'acme/app', taskId: 's' })).rejects.toMatchObject({ code: 'REPO_TOO_LARGE' });
+  });
+
+  it('repairs a worktree whose .git pointer the agent rewrote', async () => {
+    const ws = await manager.prepare({ repo: 'acme/app', taskId: 'g1' });
+    writeFileSync(join(ws.dir, '.git'), 'gitdir: /tmp/somewhere-else\n');
+    await ws.release();
+    const again = await manager.prepare({ repo: 'acme/app', taskId: 'g2' });
+    expect(again.dir).toBe(ws.dir);
+    const head = execFileSync('git', ['-C', again.dir, 'symbolic-ref', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(head).toBe('refs/heads/agent-bot/g2');
+    await again.release();
+  });
+});

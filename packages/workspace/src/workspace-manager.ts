@@ -1,0 +1,135 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppError, type PrepareWorkspaceInput, type TaskWorkspace, type Workspaces } from '@agent-bot/contracts';
+import { tryLock } from './file-lock.js';
+import { remoteDefaultBranch, syncMirror } from './git/mirror.js';
+import { assertRepoFullName, assertSafeRefName } from './git/repo-name.js';
+import { runGit } from './git/run-git.js';
+import { createTaskWorkspace } from './task-workspace.js';
+
+export interface WorkspaceManagerOptions {
+  /** WORKSPACE_DIR: mirrors/ and worktrees/ live below it. */
+  rootDir: string;
+  /** Where repositories are fetched from: https://github.com, or a file:// directory in tests. */
+  remoteBaseUrl: string;
+  maxRepoBytes: number;
+  maxFiles: number;
+  /** Most worktrees one repository may have at once (concurrent tasks on it). */
+  maxWorktreesPerRepo?: number;
+  gitTimeoutMs?: number;
+}
+
+/**
+ * Mirrors plus a pool of worktrees per repository. A task takes a free worktree (a lock file per
+ * worktree), which is reset to the base commit on the task's own branch and cleaned, so git
+ * rewrites only the files that differ from the last task and nothing of that task survives.
+ */
+export class WorkspaceManager implements Workspaces {
+  private readonly root: string;
+
+  constructor(private readonly options: WorkspaceManagerOptions) {
+    this.root = resolve(options.rootDir);
+  }
+
+  /** The URL git fetches from and pushes to; built only from a validated name. */
+  remoteUrl(repo: string): string {
+    const { owner, name } = assertRepoFullName(repo);
+    return `${this.options.remoteBaseUrl.replace(/\/+$/, '')}/${owner}/${name}.git`;
+  }
+
+  async prepare(input: PrepareWorkspaceInput): Promise<TaskWorkspace & { cloned: boolean }> {
+    const { owner, name } = assertRepoFullName(input.repo);
+    if (input.baseBranch !== undefined) assertSafeRefName(input.baseBranch);
+    const branch = assertSafeRefName(`agent-bot/${input.taskId}`);
+    const timeoutMs = this.options.gitTimeoutMs ?? 10 * 60_000;
+    const url = this.remoteUrl(input.repo);
+    const mirrorDir = join(this.root, 'mirrors', owner, `${name}.git`);
+
+    const { cloned } = await syncMirror({
+      mirrorDir,
+      url,
+      token: input.token,
+      maxRepoBytes: this.options.maxRepoBytes,
+      timeoutMs,
+    });
+    const baseBranch = input.baseBranch ?? (await remoteDefaultBranch(mirrorDir, url, input.token));
+    const baseCommit = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${baseBranch}^{commit}`], {
+      gitDir: mirrorDir,
+    }).catch(() => {
+      throw new AppError('REPO_BRANCH_NOT_FOUND', `branch ${baseBranch} does not exist in ${input.repo}`, { expected: true });
+    });
+    await this.assertFileCount(mirrorDir, baseCommit);
+
+    const slot = await this.acquireSlot(mirrorDir, join(this.root, 'worktrees', owner, name), baseCommit);
+    try {
+      const git = (args: string[], token?: string) =>
+        runGit(args, { gitDir: slot.gitDir, workTree: slot.dir, cwd: slot.dir, token, timeoutMs });
+      await git(['update-ref', `refs/heads/${branch}`, baseCommit]);
+      await git(['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+      await git(['reset', '--quiet', '--hard', baseCommit]);
+      await git(['clean', '-ffdxq']);
+      const workspace = createTaskWorkspace({
+        repo: input.repo,
+        dir: slot.dir,
+        branch,
+        baseBranch,
+        baseCommit,
+        url,
+        git,
+        release: slot.release,
+      });
+      return { ...workspace, cloned };
+    } catch (error) {
+      await slot.release();
+      throw error;
+    }
+  }
+
+  private async assertFileCount(mirrorDir: string, commit: string): Promise<void> {
+    const out = await runGit(['ls-tree', '-r', '-z', '--name-only', commit], { gitDir: mirrorDir });
+    const count = out === '' ? 0 : out.split('\0').filter(Boolean).length;
+    if (count > this.options.maxFiles) {
+      throw new AppError(
+        'REPO_TOO_MANY_FILES',
+        `repository has ${count} files, over the ${this.options.maxFiles} limit (WORKSPACE_MAX_FILES)`,
+        {
+          expected: true,
+        },
+      );
+    }
+  }
+
+  /** The first worktree of the pool whose lock is free, created when the pool has none free. */
+  private async acquireSlot(mirrorDir: string, poolDir: string, commit: string) {
+    await mkdir(poolDir, { recursive: true });
+    const max = this.options.maxWorktreesPerRepo ?? 16;
+    for (let index = 0; index < max; index++) {
+      const release = await tryLock(join(poolDir, `wt-${index}.lock`));
+      if (!release) continue;
+      const dir = join(poolDir, `wt-${index}`);
+      const gitDir = join(mirrorDir, 'worktrees', `wt-${index}`);
+      try {
+        const registered = (await exists(join(gitDir, 'gitdir'))) && (await exists(dir));
+        if (registered) {
+          // The agent could have rewritten `.git`; put back the pointer to our own git dir.
+          await writeFile(join(dir, '.git'), `gitdir: ${gitDir}\n`);
+        } else {
+          await runGit(['worktree', 'prune'], { gitDir: mirrorDir });
+          await runGit(['worktree', 'add', '--quiet', '--detach', '--no-checkout', '--', dir, commit], { gitDir: mirrorDir });
+        }
+        return { dir, gitDir, release };
+      } catch (error) {
+        await release();
+        throw error;
+      }
+    }
+    throw new AppError('WORKSPACE_BUSY', `all ${max} worktrees of this repository are in use`);
+  }
+}
+
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
