@@ -15,6 +15,7 @@ import { RedisEventBus, RedisWorkerRegistry, assertNoEviction, assertRedisReacha
 import closeWithGrace from 'close-with-grace';
 import { buildHealthServer } from './health-server.js';
 import { NoopRunner } from './runners/noop-runner.js';
+import { configuredRunners } from './runners/configured-runners.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
 import { startWorkerRuntime } from './worker-runtime.js';
 
@@ -49,8 +50,7 @@ async function main(): Promise<void> {
     events,
     logger,
     metrics,
-    runners: { noop: new NoopRunner() },
-    defaultRunner: 'noop',
+    ...configuredRunners(config, new NoopRunner()),
     limits: { timeoutMs: config.worker.taskTimeoutMs, maxCostUsd: config.worker.taskMaxCostUsd },
     botHeartbeatIntervalMs: config.dashboard.botHeartbeatIntervalMs,
     botStaleAfterMs: config.dashboard.botStaleAfterMs,

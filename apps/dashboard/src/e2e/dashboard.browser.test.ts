@@ -2,7 +2,7 @@ import { TEST_ADMIN_TOKEN } from '../../../gateway/src/test-support/test-gateway
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from './browser.js';
-import { type Stack, buildDashboard, startStack } from './harness.js';
+import { OLLAMA_ANSWERS, type Stack, buildDashboard, startStack } from './harness.js';
 
 const STALE_AFTER_MS = 2500;
 
@@ -92,8 +92,7 @@ describe('dashboard in a real browser', () => {
     await page.locator('.message[data-role="user"]').filter({ hasText: 'please stream these words' }).waitFor();
     await page.getByTestId('streaming').waitFor();
     await screenshot(page, '03-chat-streaming');
-    const answer = 'You said: please stream these words one at a time';
-    await page.locator('.message[data-role="assistant"]').filter({ hasText: answer }).waitFor();
+    await page.locator('.message[data-role="assistant"]').filter({ hasText: OLLAMA_ANSWERS[0] }).waitFor();
     const streamed = await page.evaluate(() => (window as unknown as { streamed: string[] }).streamed);
     expect(streamed.length).toBeGreaterThanOrEqual(5);
     for (let i = 1; i < streamed.length; i++) expect((streamed[i] as string).startsWith(streamed[i - 1] as string)).toBe(true);
@@ -104,7 +103,7 @@ describe('dashboard in a real browser', () => {
   it('shows the history again after a reload', async () => {
     await page.reload();
     await page.locator('.message[data-role="user"]').filter({ hasText: 'please stream these words' }).waitFor();
-    await page.locator('.message[data-role="assistant"]').filter({ hasText: 'You said: please stream' }).waitFor();
+    await page.locator('.message[data-role="assistant"]').filter({ hasText: OLLAMA_ANSWERS[0] }).waitFor();
   });
 
   it('falls back to REST and server-sent events when the WebSocket is unavailable, and says so', async () => {
@@ -113,7 +112,7 @@ describe('dashboard in a real browser', () => {
     const box = page.getByPlaceholder(/Message OLLAMA-CHAT-001/);
     await box.fill('fallback works');
     await box.press('Enter');
-    await page.locator('.message[data-role="assistant"]').filter({ hasText: 'You said: fallback works' }).waitFor();
+    await page.locator('.message[data-role="assistant"]').filter({ hasText: OLLAMA_ANSWERS[1] }).waitFor();
     await screenshot(page, '05-chat-rest-fallback');
   });
 

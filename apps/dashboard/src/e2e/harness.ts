@@ -8,10 +8,10 @@ import {
 } from '@agent-bot/db';
 import { createLogger, createMetrics } from '@agent-bot/observability';
 import { RedisEventBus, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
-import { TEST_REDIS_URL, freePort } from '@agent-bot/testing';
+import { OllamaRunner } from '@agent-bot/runners';
+import { TEST_REDIS_URL, freePort, startOllamaStandIn } from '@agent-bot/testing';
 import { type TestGateway, createTestGateway } from '../../../gateway/src/test-support/test-gateway.js';
 import { ScriptedLogRunner } from '../../../worker/src/test-support/scripted-log-runner.js';
-import { StreamingTestRunner } from '../../../worker/src/test-support/streaming-test-runner.js';
 import { startWorkerHeartbeat } from '../../../worker/src/worker-heartbeat.js';
 import { type WorkerRuntime, startWorkerRuntime } from '../../../worker/src/worker-runtime.js';
 import { registerDeliveriesStandIn } from './deliveries-stand-in.js';
@@ -23,6 +23,12 @@ const DASHBOARD_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export function buildDashboard() {
   execFileSync('npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn'], { cwd: DASHBOARD_ROOT, stdio: 'inherit' });
 }
+
+/** What the Ollama stand-in answers, in order: one answer per chat message the test sends. */
+export const OLLAMA_ANSWERS = [
+  'Hello from the Ollama stand-in: this answer streams a few characters at a time.',
+  'This answer came over server-sent events.',
+] as const;
 
 export interface Stack {
   gateway: TestGateway;
@@ -51,6 +57,11 @@ export async function startStack(options: { botStaleAfterMs: number; botHeartbea
   );
   await gateway.app.listen({ port, host: '127.0.0.1' });
 
+  const ollama = await startOllamaStandIn({
+    models: ['llama3.2'],
+    script: OLLAMA_ANSWERS.map((text) => ({ kind: 'text' as const, text })),
+    tokenDelayMs: 40,
+  });
   const consumer = createRedis(TEST_REDIS_URL, 'consumer');
   const events = new RedisEventBus({
     publisher: consumer,
@@ -72,7 +83,7 @@ export async function startStack(options: { botStaleAfterMs: number; botHeartbea
     logger,
     metrics: createMetrics({ collectProcessMetrics: false }),
     runners: {
-      ollama: new StreamingTestRunner('ollama', { tokenDelayMs: 80 }),
+      ollama: new OllamaRunner({ url: ollama.url, model: 'llama3.2', maxTurns: 2 }),
       noop: new ScriptedLogRunner('noop', { lines: 6, delayMs: 400 }),
     },
     defaultRunner: 'noop',
@@ -99,6 +110,7 @@ export async function startStack(options: { botStaleAfterMs: number; botHeartbea
       await events.close();
       consumer.disconnect();
       await gateway.close();
+      await ollama.close();
     },
   };
 }

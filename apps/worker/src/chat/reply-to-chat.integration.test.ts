@@ -7,16 +7,19 @@ import {
 } from '@agent-bot/db';
 import { createLogger, createMetrics } from '@agent-bot/observability';
 import { BullMqJobQueue, RedisEventBus, createRedis } from '@agent-bot/queue';
+import { OllamaRunner } from '@agent-bot/runners';
 import {
+  type OllamaStandIn,
   TEST_REDIS_URL,
   createTestDatabase,
   deleteRedisPrefix,
+  freePort,
+  startOllamaStandIn,
   type TestDatabase,
   uniqueRedisPrefix,
   waitFor,
 } from '@agent-bot/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamingTestRunner } from '../test-support/streaming-test-runner.js';
 import { type WorkerRuntime, startWorkerRuntime } from '../worker-runtime.js';
 
 describe('chat.reply in a worker', () => {
@@ -29,6 +32,8 @@ describe('chat.reply in a worker', () => {
   let runtime: WorkerRuntime;
   let bots: PostgresBotRepository;
   let chat: PostgresChatMessageRepository;
+  let ollama: OllamaStandIn;
+  let downUrl: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -36,8 +41,14 @@ describe('chat.reply in a worker', () => {
     chat = new PostgresChatMessageRepository(db.sql);
     events = new RedisEventBus({ publisher: consumer, subscriber: createRedis(TEST_REDIS_URL, 'subscriber'), prefix });
     queue = new BullMqJobQueue({ connection: producer, prefix });
-    await bots.create({ id: 'OLLAMA-001', runner: 'ollama', systemPrompt: 'Be brief.' });
-    await bots.create({ id: 'CLAUDE-CODE-001', runner: 'claude-code', systemPrompt: '' });
+    await bots.create({ id: 'OLLAMA-001', runner: 'ollama', model: 'llama3.2', systemPrompt: 'Be brief.' });
+    await bots.create({ id: 'OLLAMA-DOWN', runner: 'claude-code', systemPrompt: '' });
+    ollama = await startOllamaStandIn({
+      models: ['llama3.2'],
+      script: [{ kind: 'text', text: 'The plan is to ship it today.' }],
+    });
+    // Nothing listens here: the runner of the second bot finds its server down.
+    downUrl = `http://127.0.0.1:${await freePort()}`;
     runtime = await startWorkerRuntime({
       workerId: 'w-chat-test',
       connection: consumer,
@@ -51,8 +62,9 @@ describe('chat.reply in a worker', () => {
       logger: createLogger({ name: 'worker-test', level: 'silent' }),
       metrics: createMetrics({ collectProcessMetrics: false }),
       runners: {
-        ollama: new StreamingTestRunner('ollama', { tokenDelayMs: 5 }),
-        'claude-code': new StreamingTestRunner('claude-code', { unreachableUrl: 'http://127.0.0.1:9' }),
+        ollama: new OllamaRunner({ url: ollama.url, model: 'llama3.2', maxTurns: 2 }),
+        // Registered under the other bot runner name so each bot gets its own server.
+        'claude-code': new OllamaRunner({ url: downUrl, model: 'llama3.2', maxTurns: 2 }),
       },
       defaultRunner: undefined,
       limits: { timeoutMs: 60_000, maxCostUsd: 1 },
@@ -68,6 +80,7 @@ describe('chat.reply in a worker', () => {
     consumer.disconnect();
     await deleteRedisPrefix(prefix);
     await db.drop();
+    await ollama.close();
   });
 
   it('heartbeats the running bots it serves', async () => {
@@ -86,26 +99,30 @@ describe('chat.reply in a worker', () => {
 
     const stored = await waitFor('the stored reply', () => seen.find((event) => event.kind === 'chat.message'));
     const tokens = seen.filter((event) => event.kind === 'chat.token');
-    expect(tokens.map((event) => event.token).join('')).toBe('You said: what is the plan ');
+    expect(tokens.length).toBeGreaterThan(3);
+    expect(tokens.map((event) => event.token).join('')).toBe('The plan is to ship it today.');
     expect(tokens.every((event) => event.botId === 'OLLAMA-001' && event.replyTo === question.id)).toBe(true);
     // Every token arrived before the stored message.
     expect(seen.indexOf(stored)).toBeGreaterThan(seen.indexOf(tokens.at(-1) as LiveEvent));
-    expect(stored).toMatchObject({ role: 'assistant', content: 'You said: what is the plan', replyTo: question.id });
+    expect(stored).toMatchObject({ role: 'assistant', content: 'The plan is to ship it today.', replyTo: question.id });
+    // The runner got the bot's system prompt and the user's message.
+    expect(JSON.stringify(ollama.chats[0]?.messages)).toContain('Be brief.');
+    expect(JSON.stringify(ollama.chats[0]?.messages)).toContain('User: what is the plan');
     const history = await chat.list('OLLAMA-001');
     expect(history.map((m) => m.role)).toEqual(['user', 'assistant']);
     await off();
   });
 
   it('turns a runner that is down into a clear chat message', async () => {
-    const question = await chat.append({ botId: 'CLAUDE-CODE-001', role: 'user', content: 'hi' });
+    const question = await chat.append({ botId: 'OLLAMA-DOWN', role: 'user', content: 'hi' });
     await queue.enqueue(
       'chat.reply',
-      { botId: 'CLAUDE-CODE-001', messageId: question.id },
+      { botId: 'OLLAMA-DOWN', messageId: question.id },
       { jobId: `chat-${question.id}`, priority: 'P0' },
     );
     const reply = await waitFor('the error message', async () =>
-      (await chat.list('CLAUDE-CODE-001')).find((m) => m.role === 'error'),
+      (await chat.list('OLLAMA-DOWN')).find((m) => m.role === 'error'),
     );
-    expect(reply.content).toMatch(/^Ollama is not reachable at http:\/\/127\.0\.0\.1:9/);
+    expect(reply.content).toContain(`Ollama is not reachable at ${downUrl}`);
   });
 });
