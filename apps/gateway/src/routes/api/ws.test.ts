@@ -142,6 +142,33 @@ describe('live WebSocket /api/ws', () => {
     await second.close();
   });
 
+  it('resumes a bot chat from the last chat message id', async () => {
+    const say = async (content: string) => {
+      const message = await gateway.deps.chat.append({ botId: 'OLLAMA-001', role: 'assistant', content });
+      await gateway.deps.events.publish(liveChannels.bot('OLLAMA-001'), {
+        kind: 'chat.message',
+        botId: 'OLLAMA-001',
+        messageId: message.id,
+        role: message.role,
+        content,
+        at: message.createdAt.toISOString(),
+      });
+      return message.id;
+    };
+    const seenUpTo = await say('before the drop');
+    await say('missed 1');
+    await say('missed 2');
+    const client = await openTestSocket(url, { origin: ORIGIN, cookie });
+    client.send({ type: 'subscribe', channel: 'bot', id: 'OLLAMA-001', after: seenUpTo });
+    await client.until('subscribed', (m) => m.find((x) => x.type === 'subscribed'));
+    await say('live after resume');
+    const contents = (m: WsServerMessage[]) =>
+      eventsFor(m, 'bot:OLLAMA-001').flatMap((e) => (e.kind === 'chat.message' ? [e.content] : []));
+    await client.until('three messages', (m) => contents(m).length >= 3);
+    expect(contents(client.messages)).toEqual(['missed 1', 'missed 2', 'live after resume']);
+    await client.close();
+  });
+
   it('pushes the status board when a bot changes, without the client asking again', async () => {
     const client = await openTestSocket(url, { origin: ORIGIN, cookie });
     client.send({ type: 'subscribe', channel: 'board' });
