@@ -15,7 +15,7 @@ interface DeliveryRow {
   body: string;
 }
 
-const shape = (row: DeliveryRow, withBody: boolean) => ({
+const shape = (row: DeliveryRow) => ({
   id: row.id,
   provider: row.provider,
   delivery_id: row.delivery_id,
@@ -25,12 +25,11 @@ const shape = (row: DeliveryRow, withBody: boolean) => ({
   reason: row.reason,
   task_id: row.task_id,
   received_at: row.received_at.toISOString(),
-  ...(withBody ? { body: row.body } : {}),
 });
 
 /**
  * The deliveries API contract the dashboard is built against (GET /api/deliveries, GET
- * /api/deliveries/:id, POST /api/deliveries/:id/replay -> {delivery, task?}), over the real
+ * /api/deliveries/:id with `payload`, POST /api/deliveries/:id/replay -> {result, delivery}), over the real
  * deliveries table. Registered only when the gateway has no deliveries routes of its own (the
  * ingestion work adds the real ones); the browser test then drives those instead.
  */
@@ -39,17 +38,25 @@ export async function registerDeliveriesStandIn(app: FastifyInstance, deps: Gate
   await app.register(
     async (scope) => {
       scope.addHook('preHandler', async (request, reply) => {
-        if (!request.principal) return reply.status(401).send({ error: { code: 'UNAUTHORIZED', message: 'sign in first' } });
+        if (request.principal?.kind !== 'admin') {
+          return reply.status(401).send({ error: { code: 'UNAUTHORIZED', message: 'operators only' } });
+        }
         return undefined;
       });
       scope.get('/', async () => {
         const rows = await db.sql<DeliveryRow[]>`select * from deliveries order by received_at desc limit 100`;
-        return { deliveries: rows.map((row) => shape(row, false)) };
+        return { deliveries: rows.map((row) => shape(row)) };
       });
       scope.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
         const [row] = await db.sql<DeliveryRow[]>`select * from deliveries where id = ${request.params.id}`;
         if (!row) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such delivery' } });
-        return { delivery: shape(row, true) };
+        let payload: unknown = row.body;
+        try {
+          payload = JSON.parse(row.body);
+        } catch {
+          // kept as text
+        }
+        return { delivery: { ...shape(row), headers: {}, payload } };
       });
       scope.post<{ Params: { id: string } }>('/:id/replay', async (request, reply) => {
         const [row] = await db.sql<DeliveryRow[]>`select * from deliveries where id = ${request.params.id}`;
@@ -65,7 +72,7 @@ export async function registerDeliveriesStandIn(app: FastifyInstance, deps: Gate
         const [updated] = await db.sql<DeliveryRow[]>`
           update deliveries set status = 'enqueued', reason = 'replayed from the dashboard', task_id = ${task.id}
           where id = ${row.id} returning *`;
-        return { delivery: shape(updated as DeliveryRow, false), task: { id: task.id, status: task.status } };
+        return { result: { status: 'enqueued', task_id: task.id, reason: null }, delivery: shape(updated as DeliveryRow) };
       });
     },
     { prefix: '/api/deliveries' },

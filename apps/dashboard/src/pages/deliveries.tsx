@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, localTime } from '../lib/api.js';
 import { linkHandler } from '../lib/router.js';
-import type { DeliveryView, TaskView } from '../lib/types.js';
+import type { DeliveryView } from '../lib/types.js';
 
 function prettyPayload(delivery: DeliveryView): string {
   if (delivery.payload !== undefined) return JSON.stringify(delivery.payload, null, 2);
@@ -47,13 +47,18 @@ export function DeliveriesPage(props: { isAdmin: boolean }) {
     if (!selected) return;
     setError(null);
     try {
-      const result = await api<{ delivery: DeliveryView; task?: TaskView }>('POST', `/api/deliveries/${selected.id}/replay`);
-      setSelected({ ...selected, ...result.delivery });
+      // The gateway answers { result: { status, task_id, reason }, delivery }.
+      const answer = await api<{
+        delivery: DeliveryView | null;
+        result?: { status: string; task_id: string | null; reason: string | null };
+      }>('POST', `/api/deliveries/${selected.id}/replay`);
+      const status = answer.result?.status ?? answer.delivery?.status ?? 'unknown';
+      const taskId = answer.result?.task_id ?? answer.delivery?.task_id ?? undefined;
+      const reason = answer.result?.reason ?? answer.delivery?.reason;
+      if (answer.delivery) setSelected({ ...selected, ...answer.delivery });
       setNotice({
-        text: result.task
-          ? `Replayed: ${result.delivery.status}, new task ${result.task.id}`
-          : `Replayed: ${result.delivery.status}${result.delivery.reason ? ` (${result.delivery.reason})` : ''}`,
-        taskId: result.task?.id,
+        text: `Replayed: ${status}${taskId ? `, task ${taskId}` : ''}${reason ? ` (${reason})` : ''}`,
+        taskId: taskId ?? undefined,
       });
       await load();
     } catch (caught) {
