@@ -42,10 +42,16 @@ describe('chat.reply in a worker', () => {
     events = new RedisEventBus({ publisher: consumer, subscriber: createRedis(TEST_REDIS_URL, 'subscriber'), prefix });
     queue = new BullMqJobQueue({ connection: producer, prefix });
     await bots.create({ id: 'OLLAMA-001', runner: 'ollama', model: 'llama3.2', systemPrompt: 'Be brief.' });
+    await bots.create({ id: 'OLLAMA-002', runner: 'ollama', model: 'llama3.2', systemPrompt: '' });
     await bots.create({ id: 'OLLAMA-DOWN', runner: 'claude-code', systemPrompt: '' });
     ollama = await startOllamaStandIn({
       models: ['llama3.2'],
-      script: [{ kind: 'text', text: 'The plan is to ship it today.' }],
+      script: [
+        { kind: 'text', text: 'The plan is to ship it today.' },
+        { kind: 'text', text: 'First concurrent answer, streamed in small pieces.' },
+        { kind: 'text', text: 'Second concurrent answer, also streamed in small pieces.' },
+      ],
+      tokenDelayMs: 2,
     });
     // Nothing listens here: the runner of the second bot finds its server down.
     downUrl = `http://127.0.0.1:${await freePort()}`;
@@ -111,6 +117,43 @@ describe('chat.reply in a worker', () => {
     const history = await chat.list('OLLAMA-001');
     expect(history.map((m) => m.role)).toEqual(['user', 'assistant']);
     await off();
+  });
+
+  it('keeps two bots answering at the same time apart: each channel carries only its own bot', async () => {
+    const seen = new Map<string, LiveEvent[]>([
+      ['OLLAMA-001', []],
+      ['OLLAMA-002', []],
+    ]);
+    const offs = await Promise.all(
+      [...seen.keys()].map((botId) => events.subscribe(liveChannels.bot(botId), (event) => seen.get(botId)?.push(event))),
+    );
+    const questions = await Promise.all(
+      [...seen.keys()].map((botId) => chat.append({ botId, role: 'user', content: `question for ${botId}` })),
+    );
+    await Promise.all(
+      questions.map((q) =>
+        queue.enqueue('chat.reply', { botId: q.botId, messageId: q.id }, { jobId: `chat-${q.id}`, priority: 'P0' }),
+      ),
+    );
+    const answers: string[] = [];
+    for (const question of questions) {
+      const received = seen.get(question.botId) ?? [];
+      const stored = await waitFor(`${question.botId} answer`, () =>
+        received.find((event) => event.kind === 'chat.message' && event.replyTo === question.id),
+      );
+      const tokens = received.filter((event) => event.kind === 'chat.token');
+      expect(received.every((event) => 'botId' in event && event.botId === question.botId)).toBe(true);
+      expect(tokens.every((event) => event.replyTo === question.id)).toBe(true);
+      expect(stored.kind === 'chat.message' && stored.content).toBe(
+        tokens
+          .map((event) => event.token)
+          .join('')
+          .trim(),
+      );
+      answers.push(stored.kind === 'chat.message' ? stored.content : '');
+    }
+    expect(new Set(answers).size).toBe(2);
+    for (const off of offs) await off();
   });
 
   it('turns a runner that is down into a clear chat message', async () => {
