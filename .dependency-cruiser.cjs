@@ -15,7 +15,8 @@ module.exports = {
       name: 'apps-do-not-import-apps',
       severity: 'error',
       comment: 'An app is a deployable; shared code belongs in a package.',
-      from: { path: '^apps/([^/]+)/' },
+      // The dashboard's browser tests run the real gateway and worker in-process (tests only).
+      from: { path: '^apps/([^/]+)/', pathNot: '^apps/dashboard/src/e2e/' },
       to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
     },
     {
@@ -58,7 +59,7 @@ module.exports = {
     {
       name: 'product-code-does-not-use-testing',
       severity: 'error',
-      from: { path: '^(apps|packages)/[^/]+/src/', pathNot: ['\\.test\\.ts$', '/test-support/', '^packages/testing/'] },
+      from: { path: '^(apps|packages)/[^/]+/src/', pathNot: ['\\.test\\.ts$', '/test-support/', '/e2e/', '^packages/testing/'] },
       to: { path: '^packages/testing/' },
     },
   ],

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
   PostgresSessionStore,
   PostgresTaskEventRepository,
   PostgresTaskRepository,
@@ -8,7 +10,7 @@ import {
   pingDatabase,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import { BullMqJobQueue, RedisWorkerRegistry, assertRedisReachable, createRedis } from '@agent-bot/queue';
+import { BullMqJobQueue, RedisEventBus, RedisWorkerRegistry, assertRedisReachable, createRedis } from '@agent-bot/queue';
 import { createTestDatabase, deleteRedisPrefix, TEST_REDIS_URL, type TestDatabase, uniqueRedisPrefix } from '@agent-bot/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +27,7 @@ let db: TestDatabase;
 let app: FastifyInstance;
 let queue: BullMqJobQueue;
 let workers: RedisWorkerRegistry;
+let events: RedisEventBus | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -52,6 +55,13 @@ beforeAll(async () => {
     adminToken: ADMIN,
     publicUrl: 'http://localhost:8080',
     sessions: new PostgresSessionStore(db.sql),
+    bots: new PostgresBotRepository(db.sql),
+    chat: new PostgresChatMessageRepository(db.sql),
+    events: (events = new RedisEventBus({ publisher: redis, subscriber: createRedis(TEST_REDIS_URL, 'subscriber'), prefix })),
+    botStaleAfterMs: 300_000,
+    apiRateLimitPerMinute: 1000,
+    corsOrigins: [],
+    dashboardDir: '/nonexistent/agent-bot-dashboard',
     cookieSecret: randomBytes(32),
     sessionTtlMs: 3600_000,
   });
@@ -60,6 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await queue?.close();
+  await events?.close();
   redis.disconnect();
   await db?.drop();
   await deleteRedisPrefix(prefix);

@@ -1,12 +1,18 @@
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatewayDeps } from './deps.js';
+import { BoardFeed } from './live/board-feed.js';
+import { dashboardStatic } from './plugins/dashboard-static.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { requestSerializers } from './plugins/request-serializers.js';
+import { securityPlugin } from './plugins/security.js';
 import { sessionPlugin } from './plugins/session.js';
 import { rotateKeysRoutes } from './routes/api/admin/rotate-keys.js';
+import { botRoutes } from './routes/api/bots/index.js';
 import { sessionRoutes } from './routes/api/session/index.js';
 import { deliveryRoutes } from './routes/api/deliveries/index.js';
 import { taskRoutes } from './routes/api/tasks/index.js';
+import { liveSocketRoutes } from './routes/api/ws.js';
 import { healthRoutes } from './routes/health/index.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
@@ -14,6 +20,7 @@ import { createIngestionContext } from './use-cases/ingestion-context.js';
 import { githubNotConfiguredRoutes } from './routes/not-configured.js';
 import { githubOAuthRoutes } from './routes/oauth/index.js';
 import { setupRoutes } from './routes/setup/index.js';
+import { queueBoardRoutes } from './routes/queue-board.js';
 
 /** Builds the gateway without listening: main.ts listens, tests use app.inject. */
 export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
@@ -25,6 +32,13 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
   });
   await app.register(errorHandlerPlugin);
+  await app.register(securityPlugin, {
+    publicUrl: deps.publicUrl,
+    corsOrigins: deps.corsOrigins,
+    apiRateLimitPerMinute: deps.apiRateLimitPerMinute,
+  });
+  // Frames are small JSON; a larger one is a misbehaving client.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(sessionPlugin, {
     sessions: deps.sessions,
     adminToken: deps.adminToken,
@@ -53,5 +67,11 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   } else {
     await app.register(githubNotConfiguredRoutes);
   }
+  await app.register(botRoutes, { ...deps, prefix: '/api/bots' });
+  const board = new BoardFeed(deps, deps.logger, deps.boardIntervalMs ?? 5000);
+  app.addHook('onClose', async () => board.close());
+  await app.register(liveSocketRoutes, { ...deps, board });
+  if (deps.queueBoard) await app.register(queueBoardRoutes, { queueBoard: deps.queueBoard });
+  await app.register(dashboardStatic, { dashboardDir: deps.dashboardDir });
   return app;
 }

@@ -1,4 +1,8 @@
+import type { BaseAdapter } from '@bull-board/api/baseAdapter';
 import type {
+  BotRepository,
+  ChatMessageRepository,
+  EventBus,
   GitHubAppCredentials,
   GitHubUserStore,
   JobQueue,
@@ -43,6 +47,22 @@ export interface GatewayDeps {
    * ENCRYPTION_KEY (secrets could not be stored): those routes then answer 503.
    */
   github?: GitHubGatewayDeps | undefined;
+  bots: BotRepository;
+  chat: ChatMessageRepository;
+  /** Live events (Redis pub/sub): the WebSocket and SSE streams subscribe, the API publishes. */
+  events: EventBus;
+  /** A running bot without a heartbeat for this long shows as stale. */
+  botStaleAfterMs: number;
+  /** Requests per minute per client on /api routes. */
+  apiRateLimitPerMinute: number;
+  /** Browser origins besides publicUrl allowed for CORS and the WebSocket. */
+  corsOrigins: string[];
+  /** The built dashboard (index.html and assets); a 503 page is served when it is missing. */
+  dashboardDir: string;
+  /** How often the status board is recomputed for its viewers (stale bots need no event to turn stale). */
+  boardIntervalMs?: number;
+  /** Queue view adapters (@bull-board); the queue view is not mounted when absent. */
+  queueBoard?: QueueBoardAdapters;
 }
 
 export interface GitHubGatewayDeps {
@@ -64,4 +84,10 @@ export interface GitHubGatewayDeps {
   secretRotation: SecretRotation;
   /** Trades a manifest-flow code for the new app's credentials. */
   convertManifest(code: string): Promise<GitHubAppCredentials>;
+}
+
+/** @bull-board adapters for the same queue: full actions for admins, read-only for everyone else. */
+export interface QueueBoardAdapters {
+  full: BaseAdapter;
+  readOnly: BaseAdapter;
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '@agent-bot/config';
 import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
   PostgresSessionStore,
   PostgresDeliveryRepository,
   PostgresInstallationRepository,
@@ -14,7 +17,14 @@ import {
   pingDatabase,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import { BullMqJobQueue, RedisWorkerRegistry, assertNoEviction, assertRedisReachable, createRedis } from '@agent-bot/queue';
+import {
+  BullMqJobQueue,
+  RedisEventBus,
+  RedisWorkerRegistry,
+  assertNoEviction,
+  assertRedisReachable,
+  createRedis,
+} from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { deriveCookieSecret } from './cookie-secret.js';
@@ -44,6 +54,11 @@ async function main(): Promise<void> {
   const queue = new BullMqJobQueue({ connection: redis, prefix: config.redis.prefix });
   const workers = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
   registerDeploymentMetrics(metrics, queue, workers);
+  const events = new RedisEventBus({
+    publisher: redis,
+    subscriber: createRedis(config.redis.url, 'subscriber'),
+    prefix: config.redis.prefix,
+  });
 
   const sessions = new PostgresSessionStore(sql);
   // Secrets at rest need ENCRYPTION_KEY; without it the GitHub routes explain what is missing.
@@ -112,6 +127,14 @@ async function main(): Promise<void> {
     sessionTtlMs: config.security.sessionTtlMs,
     ingestion,
     github,
+    bots: new PostgresBotRepository(sql),
+    chat: new PostgresChatMessageRepository(sql),
+    events,
+    botStaleAfterMs: config.dashboard.botStaleAfterMs,
+    apiRateLimitPerMinute: config.dashboard.apiRateLimitPerMinute,
+    corsOrigins: config.dashboard.corsOrigins,
+    dashboardDir: config.dashboard.dashboardDir ?? fileURLToPath(new URL('../../dashboard/dist', import.meta.url)),
+    queueBoard: { full: queue.boardAdapter({ readOnly: false }), readOnly: queue.boardAdapter({ readOnly: true }) },
   });
 
   // Queues deliveries and tasks stored while Redis was unreachable, once it is back.
@@ -131,6 +154,7 @@ async function main(): Promise<void> {
     await app.close();
     await stopReconciler();
     await queue.close();
+    await events.close();
     redis.disconnect();
     await relaxedSql.end({ timeout: 5 });
     await sql.end({ timeout: 5 });

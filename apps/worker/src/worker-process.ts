@@ -4,6 +4,8 @@ import type { AppConfig } from '@agent-bot/config';
 import type { AgentRunner } from '@agent-bot/contracts';
 import { liveChannels } from '@agent-bot/contracts';
 import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
   PostgresStalledTasks,
   PostgresTaskEventRepository,
   PostgresTaskRepository,
@@ -12,21 +14,14 @@ import {
   pingDatabase,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import {
-  BullMqJobConsumer,
-  RedisEventBus,
-  RedisWorkerRegistry,
-  assertNoEviction,
-  assertRedisReachable,
-  createRedis,
-} from '@agent-bot/queue';
+import { RedisEventBus, RedisWorkerRegistry, assertNoEviction, assertRedisReachable, createRedis } from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
 import { buildPipelineDeps } from './build-pipeline-deps.js';
 import { buildHealthServer } from './health-server.js';
 import { startStallDetector } from './pipeline/stall-detector.js';
 import { resolveWorkerGitHub } from './resolve-github.js';
-import { createTaskRunProcessor } from './processors/task-run.processor.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
+import { startWorkerRuntime } from './worker-runtime.js';
 
 export interface WorkerProcessOptions {
   /** The agent runners this worker offers, by name; main.ts builds them from the configuration. */
@@ -58,22 +53,33 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
   const github = await resolveWorkerGitHub(config, sql, logger);
   const pipeline = buildPipelineDeps({ config, sql, tasks, taskEvents, events, logger, metrics, github, runners: options });
 
-  const consumer = new BullMqJobConsumer({
+  // Task and chat processors and the heartbeats of the bots this worker serves.
+  const runtime = await startWorkerRuntime({
+    workerId,
     connection: redis,
     prefix: config.redis.prefix,
     concurrency: config.worker.concurrency,
     lockDurationMs: config.worker.lockDurationMs,
     stalledIntervalMs: config.worker.stalledIntervalMs,
-    onError: (error, jobId) => logger.error({ err: error, jobId }, 'queue error'),
+    tasks,
+    taskEvents,
+    bots: new PostgresBotRepository(sql),
+    chat: new PostgresChatMessageRepository(sql),
+    events,
+    logger,
+    metrics,
+    runners: options.runners,
+    defaultRunner: options.defaultRunner,
+    limits: pipeline.limits,
+    taskRun: pipeline,
     onStalled: (jobId) => {
       metrics.jobsStalledTotal.inc();
       logger.warn({ jobId }, 'job stalled (its worker died or hung); handed to another worker');
     },
-    handlers: {
-      'task.run': createTaskRunProcessor(pipeline),
-    },
+    botHeartbeatIntervalMs: config.dashboard.botHeartbeatIntervalMs,
+    botStaleAfterMs: config.dashboard.botStaleAfterMs,
   });
-  await consumer.ready();
+  const consumer = runtime.consumer;
   // Marks tasks whose heartbeat stopped (a hung agent, a lost worker) as stalled, so no comment
   // says "working" forever.
   const stallDetector = startStallDetector({
@@ -113,7 +119,7 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
   closeWithGrace({ delay: config.worker.drainMs + 10_000 }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     logger.info({ signal, active: consumer.activeCount(), drainMs: config.worker.drainMs }, 'draining');
-    const { drained } = await consumer.close(config.worker.drainMs);
+    const { drained } = await runtime.close(config.worker.drainMs);
     if (!drained) logger.warn('drain deadline passed; running jobs handed back to the queue for another worker');
     stallDetector.stop();
     await heartbeat.stop();

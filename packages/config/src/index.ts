@@ -5,5 +5,6 @@ export type { DatabaseConfig } from './schemas/database.js';
 export type { RedisConfig } from './schemas/redis.js';
 export type { WorkerConfig } from './schemas/worker.js';
 export type { WebhooksConfig } from './schemas/webhooks.js';
+export type { DashboardConfig } from './schemas/dashboard.js';
 export type { AgentsConfig } from './schemas/agents.js';
 export type { GitHubConfig } from './schemas/github.js';

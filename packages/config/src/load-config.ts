@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@agent-bot/contracts';
+import { dashboardEnv, toDashboardConfig } from './schemas/dashboard.js';
 import { agentsEnv, toAgentsConfig } from './schemas/agents.js';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
 import { githubEnv, githubProblems, toGitHubConfig } from './schemas/github.js';
@@ -35,6 +36,7 @@ const envSchema = z
     ...securityEnv.shape,
     ...workerEnv.shape,
     ...webhooksEnv.shape,
+    ...dashboardEnv.shape,
     ...agentsEnv.shape,
     ...githubEnv.shape,
   })
@@ -70,6 +72,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     security: toSecurityConfig(env),
     worker: toWorkerConfig(env),
     webhooks: toWebhooksConfig(env),
+    dashboard: toDashboardConfig(env),
     agents: toAgentsConfig(env),
     github: toGitHubConfig(env),
   };

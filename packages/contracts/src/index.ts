@@ -32,6 +32,36 @@ export {
   type JobPayload,
 } from './job-catalog.js';
 export { liveChannels, type LiveEvent, type LiveEventKind } from './live-event.js';
+export {
+  BOT_RUNNERS,
+  botRunnerSchema,
+  botIdSchema,
+  newBotSchema,
+  BOT_LIVE_STATUSES,
+  deriveBotStatus,
+  CHAT_ROLES,
+  type BotRunner,
+  type NewBot,
+  type ParsedNewBot,
+  type BotState,
+  type Bot,
+  type BotLiveStatus,
+  type ChatRole,
+  type ChatMessage,
+} from './bot.js';
+export type {
+  BotRepository,
+  ChatMessageRepository,
+  NewChatMessage,
+  ChatHistoryQuery,
+} from './ports/bot-repository.port.js';
+export type {
+  WsSubscription,
+  WsClientMessage,
+  WsServerMessage,
+  BoardBot,
+  BoardSnapshot,
+} from './ws-protocol.js';
 export { AppError, PermanentJobError, ERROR_CODES, errorCodeOf, type ErrorCode } from './errors.js';
 export type {
   JobQueue,

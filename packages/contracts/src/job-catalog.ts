@@ -20,6 +20,16 @@ export const jobCatalog = {
     backoff: { type: 'exponential', delayMs: 10_000 },
     timeoutMs: 60 * 60 * 1000,
   },
+  /**
+   * Answer one chat message. Not retried: tokens may already have streamed to the viewer, so a
+   * failure is written into the chat at once and the user resends.
+   */
+  'chat.reply': {
+    payload: z.object({ botId: z.string().min(1).max(64), messageId: z.string().regex(/^\d+$/) }),
+    attempts: 1,
+    backoff: { type: 'fixed', delayMs: 1000 },
+    timeoutMs: 5 * 60 * 1000,
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobCatalog = typeof jobCatalog;

@@ -21,6 +21,8 @@ export {
 } from './repositories/postgres-delivery-repository.js';
 export { PostgresInstallationRepository } from './repositories/postgres-installation-repository.js';
 export { PostgresTaskQueueLedger } from './repositories/postgres-task-queue-ledger.js';
+export { PostgresBotRepository } from './repositories/postgres-bot-repository.js';
+export { PostgresChatMessageRepository } from './repositories/postgres-chat-message-repository.js';
 export { SecretCipher, keyIdOf, type SecretCipherOptions } from './crypto/secret-cipher.js';
 export { ENCRYPTED_COLUMNS, secretContext, type EncryptedColumn } from './crypto/encrypted-columns.js';
 export { rotateSecrets, keysInUse, PostgresSecretRotation, type RotationReport } from './crypto/rotate-secrets.js';

@@ -16,6 +16,7 @@ import { BullMqJobConsumer } from './bullmq-job-consumer.js';
 import { BullMqJobQueue } from './bullmq-job-queue.js';
 import { createRedis } from './redis-connection.js';
 import { describeJobQueueContract, testDefinitions } from './test-support/job-queue.contract.js';
+import { otherJobsUnused } from './test-support/job-queue.contract.js';
 
 const prefix = uniqueRedisPrefix('queue');
 const connections: Redis[] = [];
@@ -89,6 +90,7 @@ describe('BullMQ adapter', () => {
       prefix,
       queueName,
       handlers: {
+        ...otherJobsUnused,
         'task.run': async () => {
           called++;
         },
@@ -127,6 +129,7 @@ describe('BullMQ adapter', () => {
       stalledIntervalMs: 500,
       onStalled: (jobId) => stalled.push(jobId),
       handlers: {
+        ...otherJobsUnused,
         'task.run': async (payload, context) => {
           runs.push({ taskId: payload.taskId, attempt: context.attempt });
         },

@@ -8,6 +8,7 @@ import {
   type QueueState,
   jobCatalog,
 } from '@agent-bot/contracts';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobDefinitions } from './job-definitions.js';
@@ -79,5 +80,13 @@ export class BullMqJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     await this.queue.close();
+  }
+
+  /**
+   * The queue as a @bull-board adapter, so the gateway can mount the queue view without importing
+   * bullmq. `readOnly` hides retry/remove/clean actions.
+   */
+  boardAdapter(options: { readOnly: boolean }): BullMQAdapter {
+    return new BullMQAdapter(this.queue, { readOnlyMode: options.readOnly, description: 'agent-bot jobs' });
   }
 }

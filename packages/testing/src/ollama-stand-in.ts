@@ -24,7 +24,12 @@ export interface OllamaStandIn {
  * `POST /api/show` (404 for a model that is not pulled) and `POST /api/chat` streaming NDJSON,
  * answering each chat with the next scripted step (text in small token chunks, or tool calls).
  */
-export async function startOllamaStandIn(options: { models: string[]; script: OllamaStep[] }): Promise<OllamaStandIn> {
+export async function startOllamaStandIn(options: {
+  models: string[];
+  script: OllamaStep[];
+  /** Pause between streamed tokens, so a viewer can watch an answer grow (dashboard tests). */
+  tokenDelayMs?: number;
+}): Promise<OllamaStandIn> {
   const chats: RecordedOllamaChat[] = [];
   const hanging = new Set<ServerResponse>();
   const server = createServer(async (req, res) => {
@@ -80,6 +85,7 @@ export async function startOllamaStandIn(options: { models: string[]; script: Ol
       if (step.kind === 'text') {
         for (const token of step.text.match(/.{1,4}/gs) ?? []) {
           line({ model: chat.model, created_at: at(), message: { role: 'assistant', content: token }, done: false });
+          if (options.tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, options.tokenDelayMs));
         }
       } else {
         line({

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { JobQueue, RepositoryPermissions } from '@agent-bot/contracts';
 import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
   PostgresDeliveryRepository,
   PostgresInstallationRepository,
   PostgresSessionStore,
@@ -10,7 +12,7 @@ import {
   createSql,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import { BullMqJobQueue, type RedisClient, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
+import { BullMqJobQueue, type RedisClient, RedisEventBus, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
 import { TEST_REDIS_URL, type TestDatabase, createTestDatabase, deleteRedisPrefix, uniqueRedisPrefix } from '@agent-bot/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
@@ -36,6 +38,8 @@ export interface TestGateway {
   queue: BullMqJobQueue;
   redis: RedisClient;
   prefix: string;
+  /** The same as `prefix`. */
+  redisPrefix: string;
   ingestion: IngestionDeps;
   reconciler: InboxReconciler;
   metrics: ReturnType<typeof createMetrics>;
@@ -59,6 +63,8 @@ export async function createTestGateway(
     db?: TestDatabase;
     /** Replaces any dependency buildApp receives (a function sees the test database and session store). */
     overrides?: Partial<GatewayDeps> | ((context: { db: TestDatabase; sessions: PostgresSessionStore }) => Partial<GatewayDeps>);
+    /** Registers extra routes (e.g. a stand-in for another team's API) before the app is sealed. */
+    beforeReady?: (app: FastifyInstance, deps: GatewayDeps, db: TestDatabase) => Promise<void>;
   } = {},
 ): Promise<TestGateway> {
   const db = options.db ?? (await createTestDatabase());
@@ -68,6 +74,7 @@ export async function createTestGateway(
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const prefix = uniqueRedisPrefix('ingest');
   const queue = new BullMqJobQueue({ connection: redis, prefix });
+  const events = new RedisEventBus({ publisher: redis, subscriber: createRedis(redisUrl, 'subscriber'), prefix });
   const logger = createLogger({ name: 'gateway-test', level: 'silent' });
   const metrics = createMetrics({ collectProcessMetrics: false });
   const tasks = new PostgresTaskRepository(db.sql);
@@ -101,9 +108,19 @@ export async function createTestGateway(
     sessions,
     cookieSecret: randomBytes(32),
     sessionTtlMs: 3600_000,
+    bots: new PostgresBotRepository(db.sql),
+    chat: new PostgresChatMessageRepository(db.sql),
+    events,
+    botStaleAfterMs: 300_000,
+    apiRateLimitPerMinute: 1000,
+    corsOrigins: [],
+    // No build in unit tests: the gateway answers 503 for the dashboard pages.
+    dashboardDir: '/nonexistent/agent-bot-dashboard',
+    queueBoard: { full: queue.boardAdapter({ readOnly: false }), readOnly: queue.boardAdapter({ readOnly: true }) },
     ...overrides,
   };
   const app = await buildApp(deps);
+  await options.beforeReady?.(app, deps, db);
   await app.ready();
   const context = createIngestionContext({ ingestion, tasks, queue, logger, metrics });
   const reconciler = createInboxReconciler({
@@ -121,6 +138,7 @@ export async function createTestGateway(
     queue,
     redis,
     prefix,
+    redisPrefix: prefix,
     ingestion,
     reconciler,
     metrics,
@@ -140,6 +158,7 @@ export async function createTestGateway(
     async close() {
       await app.close();
       await queue.close().catch(() => {});
+      await events.close();
       if (!options.redisUrl) await deleteRedisPrefix(prefix).catch(() => {});
       redis.disconnect();
       await relaxedSql?.end({ timeout: 5 });

@@ -63,7 +63,12 @@ export async function startTestWorker(params: TestWorkerParams): Promise<() => P
     concurrency: 2,
     lockDurationMs: params.lockDurationMs,
     stalledIntervalMs: Math.min(params.lockDurationMs, 5_000),
-    handlers: { 'task.run': createTaskRunProcessor(deps) },
+    handlers: {
+      'task.run': createTaskRunProcessor(deps),
+      'chat.reply': async () => {
+        throw new Error('chat.reply is not served by the pipeline test worker');
+      },
+    },
   });
   await consumer.ready();
   return async () => {

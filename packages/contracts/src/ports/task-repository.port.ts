@@ -20,6 +20,8 @@ export interface TaskRepository {
   /** Back to queued after a retryable failure, keeping the error for visibility. */
   markRetrying(id: string, failure: { code: string; message: string }): Promise<void>;
   heartbeat(id: string): Promise<void>;
+  /** Queued or running -> cancelled; null when the task is unknown or already final. */
+  cancel(id: string, reason: string): Promise<Task | null>;
 }
 
 export interface NewTaskEvent {

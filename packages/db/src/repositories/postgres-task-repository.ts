@@ -76,7 +76,7 @@ export class PostgresTaskRepository implements TaskRepository {
           duration_ms = (extract(epoch from (now() - started_at)) * 1000)::int,
           input_tokens = ${usage.inputTokens}, output_tokens = ${usage.outputTokens}, cost_usd = ${usage.costUsd},
           result = result || ${this.sql.json((outcome.result ?? {}) as never)}
-      where id = ${id}
+      where id = ${id} and status <> 'cancelled'
       returning *`,
     );
   }
@@ -93,7 +93,7 @@ export class PostgresTaskRepository implements TaskRepository {
           output_tokens = greatest(output_tokens, ${usage.outputTokens}),
           cost_usd = greatest(cost_usd, ${usage.costUsd}),
           error_code = ${failure.code}, error_message = ${failure.message}
-      where id = ${id}
+      where id = ${id} and status <> 'cancelled'
       returning *`,
     );
   }
@@ -108,10 +108,24 @@ export class PostgresTaskRepository implements TaskRepository {
     await this.sql`update tasks set heartbeat_at = now() where id = ${id} and status = 'running'`;
   }
 
+  async cancel(id: string, reason: string): Promise<Task | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await this.sql<TaskRow[]>`
+      update tasks
+      set status = 'cancelled', finished_at = now(), error_code = 'TASK_CANCELLED', error_message = ${reason},
+          duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int
+      where id = ${id} and status in ('queued', 'running')
+      returning *`;
+    return row ? toTask(row) : null;
+  }
+
+  /** A cancelled task stays cancelled: a run that ends after the cancel does not overwrite it. */
   private async finish(id: string, query: Promise<TaskRow[]>): Promise<Task> {
     const [row] = await query;
-    if (!row) throw new AppError('TASK_NOT_FOUND', `task ${id} not found`, { expected: true });
-    return toTask(row);
+    if (row) return toTask(row);
+    const current = await this.get(id);
+    if (!current) throw new AppError('TASK_NOT_FOUND', `task ${id} not found`, { expected: true });
+    return current;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { createRedis } from '../redis-connection.js';
 import { BullMqJobConsumer } from '../bullmq-job-consumer.js';
+import { otherJobsUnused } from './job-queue.contract.js';
 
 const [redisUrl, prefix, queueName] = process.argv.slice(2);
 if (!redisUrl || !prefix || !queueName) throw new Error('usage: hanging-consumer.ts <redisUrl> <prefix> <queueName>');
@@ -16,6 +17,7 @@ const consumer = new BullMqJobConsumer({
   lockDurationMs: 1000,
   stalledIntervalMs: 500,
   handlers: {
+    ...otherJobsUnused,
     'task.run': async (_payload, context) => {
       process.stdout.write(`started ${context.jobId}\n`);
       await new Promise(() => {});

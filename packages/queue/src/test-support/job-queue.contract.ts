@@ -29,6 +29,7 @@ export function testDefinitions(
 ): JobDefinitions {
   const run = base['task.run'];
   return {
+    ...base,
     'task.run': {
       ...run,
       attempts: overrides.attempts ?? run.attempts,
@@ -39,9 +40,17 @@ export function testDefinitions(
 
 type Call = { taskId: string; context: JobContext; at: number };
 
+/** These tests exercise task.run; a handler for every other catalog job is still required. */
+export const otherJobsUnused: Omit<JobHandlers, 'task.run'> = {
+  'chat.reply': async () => {
+    throw new Error('chat.reply is not used in this test');
+  },
+};
+
 function recorder(behaviour: (call: Call) => Promise<void> = async () => {}) {
   const calls: Call[] = [];
   const handlers: JobHandlers = {
+    ...otherJobsUnused,
     'task.run': async (payload: JobPayload<'task.run'>, context) => {
       const call = { taskId: payload.taskId, context, at: performance.now() };
       calls.push(call);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { GatewayDeps } from '../../../deps.js';
 import { requireAdminPrincipal, requireSession } from '../../../plugins/session.js';
 import { createTask } from '../../../use-cases/create-task.js';
+import { cancelTask, retryTask } from '../../../use-cases/retry-or-cancel-task.js';
 import { serializeTask, serializeTaskEvent } from './serialize-task.js';
 
 const createBody = taskRequestSchema
@@ -50,5 +51,15 @@ export async function taskRoutes(app: FastifyInstance, deps: GatewayDeps) {
     if (!task) throw new AppError('TASK_NOT_FOUND', `task ${request.params.id} not found`, { expected: true });
     const events = await deps.taskEvents.list(task.id, { afterId: request.query.after });
     return { events: events.map(serializeTaskEvent) };
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/cancel', { preHandler: requireAdminPrincipal }, async (request) => {
+    const task = await cancelTask(deps, request.params.id, `cancelled by ${request.principal?.login ?? 'an operator'}`);
+    return { task: serializeTask(task) };
+  });
+
+  app.post<{ Params: { id: string } }>('/:id/retry', { preHandler: requireAdminPrincipal }, async (request, reply) => {
+    const { task, enqueued } = await retryTask(deps, request.params.id, request.principal?.login ?? 'an operator');
+    return reply.status(202).send({ task: serializeTask(task), enqueued });
   });
 }

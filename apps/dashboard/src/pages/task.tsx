@@ -1,0 +1,148 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, localTime } from '../lib/api.js';
+import { live } from '../lib/live.js';
+import { linkHandler, navigate } from '../lib/router.js';
+import type { LiveEvent, TaskEventView, TaskView } from '../lib/types.js';
+
+export function TaskPage(props: { taskId: string; isAdmin: boolean }) {
+  const { taskId } = props;
+  const [task, setTask] = useState<TaskView | null>(null);
+  const [events, setEvents] = useState<TaskEventView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const logEnd = useRef<HTMLDivElement>(null);
+
+  const reloadTask = () =>
+    api<{ task: TaskView }>('GET', `/api/tasks/${taskId}`).then(
+      (result) => setTask(result.task),
+      (caught: Error) => setError(caught.message),
+    );
+
+  useEffect(() => {
+    setEvents(null);
+    void reloadTask();
+    api<{ events: TaskEventView[] }>('GET', `/api/tasks/${taskId}/events`).then(
+      (result) => setEvents(result.events),
+      (caught: Error) => setError(caught.message),
+    );
+  }, [taskId]);
+
+  const loaded = events !== null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: subscribe once the stored log is loaded, from its last id.
+  useEffect(() => {
+    if (!loaded) return;
+    const after = events?.at(-1)?.id ?? '0';
+    return live.subscribe({ channel: 'task', id: taskId, after }, (event: LiveEvent) => {
+      if (event.kind === 'task.log') {
+        setEvents((current) => {
+          const list = current ?? [];
+          if (list.some((row) => row.id === event.eventId)) return list;
+          return [...list, { id: event.eventId, kind: event.logKind, message: event.message, created_at: event.at }];
+        });
+      } else if (event.kind === 'task.status') {
+        void reloadTask();
+      }
+    });
+  }, [taskId, loaded]);
+
+  useEffect(() => logEnd.current?.scrollIntoView({ block: 'end' }), [events]);
+
+  const act = async (action: 'retry' | 'cancel') => {
+    setError(null);
+    try {
+      const result = await api<{ task: TaskView }>('POST', `/api/tasks/${taskId}/${action}`);
+      if (action === 'retry') navigate(`/tasks/${result.task.id}`);
+      else setTask(result.task);
+    } catch (caught) {
+      setError((caught as Error).message);
+    }
+  };
+
+  if (!task) return error ? <p class="error">{error}</p> : <p class="loading">Loading…</p>;
+  const final = ['succeeded', 'failed', 'cancelled'].includes(task.status);
+
+  return (
+    <section class="task">
+      <h1>
+        <a href="/tasks" onClick={linkHandler('/tasks')}>
+          Tasks
+        </a>{' '}
+        / {task.title ?? task.kind}{' '}
+        <span class={`task-status task-${task.status}`} data-testid="task-status">
+          {task.status}
+        </span>
+      </h1>
+      <dl class="facts">
+        <dt>Id</dt>
+        <dd>{task.id}</dd>
+        <dt>Repository</dt>
+        <dd>{task.repo ?? '—'}</dd>
+        <dt>Bot</dt>
+        <dd>{task.bot_id ?? '—'}</dd>
+        <dt>Runner</dt>
+        <dd>
+          {task.runner ?? 'default'}
+          {task.model ? ` / ${task.model}` : ''}
+        </dd>
+        <dt>Tokens</dt>
+        <dd data-testid="tokens">
+          {task.input_tokens} in / {task.output_tokens} out
+        </dd>
+        <dt>Cost</dt>
+        <dd data-testid="cost">${task.cost_usd.toFixed(4)}</dd>
+        <dt>Attempts</dt>
+        <dd>{task.attempts}</dd>
+        <dt>Created</dt>
+        <dd>{localTime(task.created_at)}</dd>
+        <dt>Duration</dt>
+        <dd>{task.duration_ms === null ? '—' : `${(task.duration_ms / 1000).toFixed(1)} s`}</dd>
+        <dt>Links</dt>
+        <dd>
+          {task.result.commentUrl ? (
+            <a href={task.result.commentUrl} target="_blank" rel="noreferrer">
+              comment
+            </a>
+          ) : (
+            'no comment yet'
+          )}
+          {' · '}
+          {task.result.pullRequestUrl ? (
+            <a href={task.result.pullRequestUrl} target="_blank" rel="noreferrer">
+              pull request
+            </a>
+          ) : (
+            'no pull request'
+          )}
+        </dd>
+      </dl>
+      {task.error_message && (
+        <p class="error">
+          {task.error_code}: {task.error_message}
+        </p>
+      )}
+      {props.isAdmin && (
+        <div class="buttons">
+          <button type="button" onClick={() => act('retry')} disabled={!final} data-shortcut="r">
+            Retry (r)
+          </button>
+          <button type="button" class="danger" onClick={() => act('cancel')} disabled={final} data-shortcut="x">
+            Cancel (x)
+          </button>
+        </div>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <h2>Live log</h2>
+      <div class="log" data-testid="task-log">
+        {(events ?? []).map((event) => (
+          <div key={event.id} class={`log-line log-${event.kind.replace(/\W/g, '-')}`} data-id={event.id}>
+            <time>{new Date(event.created_at).toLocaleTimeString()}</time> <span class="kind">{event.kind}</span> {event.message}
+          </div>
+        ))}
+        <div ref={logEnd} />
+      </div>
+    </section>
+  );
+}

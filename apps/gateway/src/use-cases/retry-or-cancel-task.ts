@@ -1,0 +1,56 @@
+import { AppError, type Task, liveChannels } from '@agent-bot/contracts';
+import type { GatewayDeps } from '../deps.js';
+import { type CreateTaskResult, createTask } from './create-task.js';
+
+type Deps = Pick<GatewayDeps, 'tasks' | 'queue' | 'events' | 'logger' | 'metrics'>;
+
+/**
+ * Cancels a queued or running task. A queued job finds the task final and does nothing; a running
+ * one finishes its current step (the row already says cancelled, which is what viewers see).
+ */
+export async function cancelTask(deps: Deps, id: string, reason: string): Promise<Task> {
+  const existing = await deps.tasks.get(id);
+  if (!existing) throw new AppError('TASK_NOT_FOUND', `task ${id} not found`, { expected: true });
+  const task = await deps.tasks.cancel(id, reason);
+  if (!task) {
+    throw new AppError('TASK_NOT_CANCELLABLE', `task ${id} is already ${existing.status}`, { expected: true });
+  }
+  const event = {
+    kind: 'task.status',
+    taskId: id,
+    status: 'cancelled',
+    at: new Date().toISOString(),
+    errorMessage: reason,
+  } as const;
+  await Promise.all([deps.events.publish(liveChannels.task(id), event), deps.events.publish(liveChannels.tasks, event)]).catch(
+    (error: unknown) => deps.logger.debug({ err: error }, 'cancel not published live'),
+  );
+  return task;
+}
+
+/**
+ * Runs a finished task again as a new task (the job id is the task id, and the old job may still
+ * be kept by the queue, so reusing the id would be ignored). The new task points at the old one.
+ */
+export async function retryTask(deps: Deps, id: string, requestedBy: string): Promise<CreateTaskResult> {
+  const original = await deps.tasks.get(id);
+  if (!original) throw new AppError('TASK_NOT_FOUND', `task ${id} not found`, { expected: true });
+  if (original.status === 'queued' || original.status === 'running') {
+    throw new AppError('TASK_NOT_RETRYABLE', `task ${id} is still ${original.status}`, { expected: true });
+  }
+  return createTask(deps, {
+    kind: original.kind,
+    priority: original.priority,
+    source: original.source,
+    prompt: original.prompt,
+    title: original.title ?? undefined,
+    repo: original.repo ?? undefined,
+    installationId: original.installationId ?? undefined,
+    requestedBy,
+    runner: original.runner ?? undefined,
+    model: original.model ?? undefined,
+    botId: original.botId ?? undefined,
+    // The delivery stays linked to the first task only (one task per delivery).
+    context: { ...original.context, retryOf: original.id },
+  });
+}
