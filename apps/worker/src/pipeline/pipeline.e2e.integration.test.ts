@@ -121,7 +121,7 @@ describe('pipeline end to end: queue -> worker -> workspace -> agent -> GitHub',
     const task = await h.createTask({ runner: 'ollama' });
     await h.enqueue(task.id);
     const done = await h.waitForFinal(task.id);
-    expect(done).toMatchObject({ status: 'succeeded', inputTokens: 600, outputTokens: 150 });
+    expect(done).toMatchObject({ status: 'succeeded', inputTokens: 600, outputTokens: 150, runner: 'ollama', model: 'qwen-e2e' });
     expect(done.result).toMatchObject({ runner: 'ollama', model: 'qwen-e2e' });
     expect(h.remote.show(REPO, `agent-bot/${task.id}`, 'src/greet.ts')).toContain('"hello"');
     expect(h.gh.state.pulls).toHaveLength(1);
