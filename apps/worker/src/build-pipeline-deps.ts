@@ -43,9 +43,11 @@ export function buildPipelineDeps(input: {
   events: EventBus;
   logger: Logger;
   metrics: Metrics;
+  /** Runners chosen by the caller (tests, a composition root); built from the configuration otherwise. */
+  runners?: { runners: Record<string, AgentRunner>; defaultRunner: string | undefined };
 }): RunTaskDeps {
   const { config, sql } = input;
-  const { runners, defaultRunner } = buildRunners(config);
+  const { runners, defaultRunner } = input.runners ?? buildRunners(config);
   const app = config.github.app;
   const github =
     app?.clientId && app.clientSecret
