@@ -27,13 +27,14 @@ let db: TestDatabase;
 let app: FastifyInstance;
 let queue: BullMqJobQueue;
 let workers: RedisWorkerRegistry;
-let events: RedisEventBus | undefined;
+let events: RedisEventBus;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await assertRedisReachable(redis, TEST_REDIS_URL);
   queue = new BullMqJobQueue({ connection: redis, prefix });
   workers = new RedisWorkerRegistry({ redis, prefix });
+  events = new RedisEventBus({ publisher: redis, subscriber: createRedis(TEST_REDIS_URL, 'subscriber'), prefix });
   const metrics = createMetrics({ defaultLabels: { service: 'gateway' } });
   registerDeploymentMetrics(metrics, queue, workers);
   app = await buildApp({
@@ -57,7 +58,7 @@ beforeAll(async () => {
     sessions: new PostgresSessionStore(db.sql),
     bots: new PostgresBotRepository(db.sql),
     chat: new PostgresChatMessageRepository(db.sql),
-    events: (events = new RedisEventBus({ publisher: redis, subscriber: createRedis(TEST_REDIS_URL, 'subscriber'), prefix })),
+    events,
     botStaleAfterMs: 300_000,
     apiRateLimitPerMinute: 1000,
     corsOrigins: [],

@@ -34,6 +34,7 @@ export function buildRunners(config: AppConfig): { runners: Record<string, Agent
       allowedTools: claude.allowedTools,
       maxTurns: claude.maxTurns,
       runsDir: join(resolve(config.worker.workspaceDir), 'runs'),
+      isolate: claude.pidNamespace,
     });
   }
   if (ollama) runners.ollama = new OllamaRunner({ url: ollama.url, model: ollama.model, maxTurns: claude?.maxTurns ?? 30 });

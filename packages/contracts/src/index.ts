@@ -132,3 +132,4 @@ export type {
   SecretRotation,
 } from './ports/github-account.port.js';
 export type { InstallationSpend, StalledTasks } from './ports/task-supervision.port.js';
+export type { ReplyChannel } from './ports/reply-channel.port.js';

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { AppError, type PrepareWorkspaceInput, type TaskWorkspace, type Workspaces } from '@agent-bot/contracts';
 import { tryLock } from './file-lock.js';
 import { remoteDefaultBranch, syncMirror } from './git/mirror.js';
+import { readRef } from './git/read-ref.js';
 import { assertRepoFullName, assertSafeRefName } from './git/repo-name.js';
 import { runGit } from './git/run-git.js';
 import { createTaskWorkspace } from './task-workspace.js';
@@ -57,11 +58,11 @@ export class WorkspaceManager implements Workspaces {
       timeoutMs,
     });
     const baseBranch = input.baseBranch ?? (await this.defaultBranch(input.repo, mirrorDir, url, input.token));
-    const baseCommit = await runGit(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${baseBranch}^{commit}`], {
-      gitDir: mirrorDir,
-    }).catch(() => {
+    // The ref name is built from a validated branch, so it stays inside the mirror's refs.
+    const baseCommit = await readRef(mirrorDir, `refs/remotes/origin/${baseBranch}`);
+    if (!baseCommit) {
       throw new AppError('REPO_BRANCH_NOT_FOUND', `branch ${baseBranch} does not exist in ${input.repo}`, { expected: true });
-    });
+    }
     await this.assertFileCount(mirrorDir, baseCommit);
 
     const slot = await this.acquireSlot(mirrorDir, join(this.root, 'worktrees', owner, name), baseCommit);
@@ -92,7 +93,8 @@ export class WorkspaceManager implements Workspaces {
   private async defaultBranch(repo: string, mirrorDir: string, url: string, token: string | undefined): Promise<string> {
     const cached = this.defaultBranches.get(repo);
     if (cached && Date.now() - cached.at < 5 * 60_000) return cached.branch;
-    const branch = await remoteDefaultBranch(mirrorDir, url, token);
+    // What the remote says is checked like user input: it becomes a path under the mirror.
+    const branch = assertSafeRefName(await remoteDefaultBranch(mirrorDir, url, token));
     this.defaultBranches.set(repo, { branch, at: Date.now() });
     return branch;
   }

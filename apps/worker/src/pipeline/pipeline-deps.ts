@@ -5,6 +5,8 @@ import type {
   GitHubResults,
   InstallationSpend,
   InstallationTokens,
+  Provider,
+  ReplyChannel,
   TaskEventRepository,
   TaskRepository,
   Workspaces,
@@ -47,4 +49,6 @@ export interface RunTaskDeps {
   pullRequestDraft?: boolean;
   commentThrottleMs?: number;
   commitAuthor?: { name: string; email: string };
+  /** Final answers for tasks from other providers (Slack, Jira, Sentry), by task source. */
+  replies?: Partial<Record<Provider, ReplyChannel>>;
 }

@@ -11,6 +11,7 @@ import {
   startOllamaStandIn,
 } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NoopRunner } from '../runners/noop-runner.js';
 import { type Harness, PUBLIC_URL, REPO, createHarness } from '../test-support/pipeline-harness.js';
 import { trackingMarker } from './tracking-comment.js';
 
@@ -121,7 +122,7 @@ describe('pipeline end to end: queue -> worker -> workspace -> agent -> GitHub',
     const task = await h.createTask({ runner: 'ollama' });
     await h.enqueue(task.id);
     const done = await h.waitForFinal(task.id);
-    expect(done).toMatchObject({ status: 'succeeded', inputTokens: 600, outputTokens: 150 });
+    expect(done).toMatchObject({ status: 'succeeded', inputTokens: 600, outputTokens: 150, runner: 'ollama', model: 'qwen-e2e' });
     expect(done.result).toMatchObject({ runner: 'ollama', model: 'qwen-e2e' });
     expect(h.remote.show(REPO, `agent-bot/${task.id}`, 'src/greet.ts')).toContain('"hello"');
     expect(h.gh.state.pulls).toHaveLength(1);
@@ -199,6 +200,36 @@ describe('pipeline end to end: queue -> worker -> workspace -> agent -> GitHub',
     expect(done.errorMessage).toContain('INSTALLATION_MONTHLY_BUDGET_USD');
     expect(anthropic.requests).toHaveLength(0);
     expect(h.gh.state.comments.find((c) => c.body.includes(trackingMarker(task.id)))?.body).toContain('monthly budget');
+  });
+
+  it('a Slack task gets its answer through the Slack reply channel, and no GitHub comment', async () => {
+    const replies: { taskId: string; text: string }[] = [];
+    await h.startWorker({
+      runners: { noop: new NoopRunner() },
+      defaultRunner: 'noop',
+      overrides: {
+        replies: {
+          slack: {
+            async reply(task, text) {
+              replies.push({ taskId: task.id, text });
+              return { url: 'https://slack.test/archives/C1/p1' };
+            },
+          },
+        },
+      },
+    });
+    const task = await h.createTask({
+      source: 'slack',
+      repo: undefined,
+      installationId: undefined,
+      context: { channel: 'C1', threadTs: '1.2' },
+    });
+    await h.enqueue(task.id);
+    const done = await h.waitForFinal(task.id);
+    expect(done).toMatchObject({ status: 'succeeded' });
+    expect(done.result.replyUrl).toBe('https://slack.test/archives/C1/p1');
+    expect(replies).toEqual([{ taskId: task.id, text: 'noop runner: nothing to do' }]);
+    expect(h.gh.state.comments).toHaveLength(0);
   });
 
   it('Ollama unreachable fails the task with where it looked', async () => {

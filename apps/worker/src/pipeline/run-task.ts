@@ -9,7 +9,7 @@ import {
 } from '@agent-bot/contracts';
 import { consumeRunner } from './consume-runner.js';
 import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
-import { publishChanges, replyInReviewThread } from './publish-changes.js';
+import { publishChanges, replyInReviewThread, replyToSource } from './publish-changes.js';
 import { TaskReporter } from './task-reporter.js';
 import { TrackingComment, threadOf } from './tracking-comment.js';
 
@@ -114,6 +114,11 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       thread,
       published.pullRequestUrl ? `${outcome.summary}\n\nChanges: ${published.pullRequestUrl}` : outcome.summary,
     );
+    const sourceReplyUrl = await replyToSource(
+      deps,
+      task,
+      published.pullRequestUrl ? `${outcome.summary}\n\nPull request: ${published.pullRequestUrl}` : outcome.summary,
+    );
     const durationMs = performance.now() - started;
     await tracker?.finish({
       ok: true,
@@ -136,7 +141,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
         branch: published.branch,
         commit: published.commit,
         changedFiles: published.changedFiles,
-        replyUrl,
+        replyUrl: replyUrl ?? sourceReplyUrl,
       },
     });
     await reporter.log('succeeded', outcome.summary, { ...usage, pullRequestUrl: published.pullRequestUrl });
@@ -155,6 +160,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     } else if (final) {
       const durationMs = performance.now() - started;
       await tracker?.finish({ ok: false, summary: message, errorCode: code, usage, durationMs, runner: runnerLabel, model });
+      await replyToSource(deps, task, `agent-bot failed (${code}): ${message}`);
       await deps.tasks.markFailed(taskId, { code, message, usage });
       await reporter.log('failed', message, { code });
       await reporter.status('failed', message);

@@ -17,6 +17,11 @@ export const agentsEnv = z.object({
   CLAUDE_ALLOWED_TOOLS: z.string().default('Read,Write,Edit,Glob,Grep,LS'),
   /** Most model turns per task. */
   CLAUDE_MAX_TURNS: envPositiveInt.max(500).default(30),
+  /**
+   * Run the CLI in its own PID namespace (util-linux `unshare`), so a kill at a limit ends every
+   * process it started. Needs root or unprivileged user namespaces; turn off only where neither exists.
+   */
+  CLAUDE_PID_NAMESPACE: envBoolean.default(true),
   /** Path of the `claude` executable; found on PATH when unset. */
   CLAUDE_BIN: optionalText,
   /** Ollama server; with OLLAMA_MODEL enables the Ollama runner. */
@@ -55,6 +60,7 @@ export function toAgentsConfig(env: z.output<typeof agentsEnv>) {
             .filter(Boolean),
           maxTurns: env.CLAUDE_MAX_TURNS,
           bin: env.CLAUDE_BIN ?? 'claude',
+          pidNamespace: env.CLAUDE_PID_NAMESPACE,
         }
       : undefined,
     ollama: env.OLLAMA_URL && env.OLLAMA_MODEL ? { url: env.OLLAMA_URL, model: env.OLLAMA_MODEL } : undefined,

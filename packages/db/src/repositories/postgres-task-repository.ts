@@ -68,11 +68,14 @@ export class PostgresTaskRepository implements TaskRepository {
     outcome: { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
   ): Promise<Task> {
     const usage = outcome.usage ?? NO_USAGE;
+    // The runner and model that actually ran (a task may name neither) fill the task's columns.
+    const ran = (key: string) => (typeof outcome.result?.[key] === 'string' ? (outcome.result[key] as string) : null);
     return this.finish(
       id,
       this.sql`
       update tasks
       set status = 'succeeded', finished_at = now(),
+          runner = coalesce(${ran('runner')}, runner), model = coalesce(${ran('model')}, model),
           duration_ms = (extract(epoch from (now() - started_at)) * 1000)::int,
           input_tokens = ${usage.inputTokens}, output_tokens = ${usage.outputTokens}, cost_usd = ${usage.costUsd},
           result = result || ${this.sql.json((outcome.result ?? {}) as never)}

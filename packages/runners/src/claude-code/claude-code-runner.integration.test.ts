@@ -97,6 +97,26 @@ describe('ClaudeCodeRunner with the real CLI against the Messages API stand-in',
     expect(result.summary).toContain('refused tools: Bash');
   });
 
+  it('confines the file tools to the working directory', async () => {
+    const outside = join(runsDir, 'outside.txt');
+    writeFileSync(join(runsDir, 'secret.txt'), 'other task');
+    const { events, result } = await run([
+      { kind: 'tool_use', name: 'Write', input: { file_path: outside, content: 'escaped' } },
+      { kind: 'tool_use', name: 'Read', input: { file_path: join(runsDir, 'secret.txt') } },
+      { kind: 'tool_use', name: 'Write', input: { file_path: join(workdir, 'inside.txt'), content: 'ok' } },
+      { kind: 'text', text: 'done' },
+    ]);
+    expect(existsSync(outside)).toBe(false);
+    expect(readFileSync(join(workdir, 'inside.txt'), 'utf8')).toBe('ok');
+    const results = events.filter((e) => e.kind === 'tool_result').map((e) => e.kind === 'tool_result' && [e.name, e.ok]);
+    expect(results).toEqual([
+      ['Write', false],
+      ['Read', false],
+      ['Write', true],
+    ]);
+    expect(result.summary).toContain('refused tools: Write, Read');
+  });
+
   it('gives the agent only allowlisted environment variables and its own HOME', async () => {
     process.env.DATABASE_URL = 'postgres://leak-me@db/prod';
     process.env.GITHUB_PRIVATE_KEY = 'leak-me-key';

@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { describeApiError } from './api-errors.js';
 import { buildClaudeEnv } from './claude-env.js';
 import { isolationPrefix } from './process-tree.js';
+import { scopeAllowedTools } from './scope-tools.js';
 import { type ClaudeResultLine, StreamJsonParser, usageOf } from './stream-json.js';
 
 export interface ClaudeCodeRunnerOptions {
@@ -137,7 +138,9 @@ export class ClaudeCodeRunner implements AgentRunner {
       '--strict-mcp-config',
       '--no-session-persistence',
     ];
-    if (this.options.allowedTools.length > 0) args.push('--allowedTools', this.options.allowedTools.join(','));
+    if (this.options.allowedTools.length > 0) {
+      args.push('--allowedTools', scopeAllowedTools(this.options.allowedTools, input.workdir ?? '/nonexistent').join(','));
+    }
     const model = input.model ?? this.options.model;
     if (model) args.push('--model', model);
     const system = [
