@@ -7,19 +7,21 @@
  *
  * Target: at least half of bare Fastify's req/s, p99 under 25 ms.
  */
-import { randomUUID } from 'node:crypto';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { JobQueue } from '@agent-bot/contracts';
 import {
+  PostgresBotRepository,
+  PostgresChatMessageRepository,
   PostgresDeliveryRepository,
   PostgresInstallationRepository,
+  PostgresSessionStore,
   PostgresTaskEventRepository,
   PostgresTaskQueueLedger,
   PostgresTaskRepository,
   createSql,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import { BullMqJobQueue, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
+import { BullMqJobQueue, RedisEventBus, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
 import { TEST_REDIS_URL, createTestDatabase, deleteRedisPrefix, freePort, uniqueRedisPrefix } from '@agent-bot/testing';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -81,7 +83,7 @@ async function measure(url: string, body: string, headers: Record<string, string
         body,
         headers,
         // A fresh delivery id per request: every request is a new delivery, never a cheap duplicate.
-        setupRequest: (request: { headers?: Record<string, string> }) => ({
+        setupRequest: (request: autocannon.Request) => ({
           ...request,
           headers: { ...request.headers, 'x-github-delivery': randomUUID() },
         }),
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const prefix = uniqueRedisPrefix('bench');
   const queue = new BullMqJobQueue({ connection: redis, prefix });
+  const events = new RedisEventBus({ publisher: redis, subscriber: createRedis(TEST_REDIS_URL, 'subscriber'), prefix });
   const logger = createLogger({ name: 'bench', level: 'silent' });
   const metrics = createMetrics({ collectProcessMetrics: false });
 
@@ -121,6 +124,17 @@ async function main(): Promise<void> {
     workers: new RedisWorkerRegistry({ redis, prefix }),
     adminToken: undefined,
     publicUrl: 'http://localhost',
+    // Sign-in, bots and chat are not on the measured path; they get real adapters all the same.
+    sessions: new PostgresSessionStore(sql),
+    cookieSecret: randomBytes(32),
+    sessionTtlMs: 3600_000,
+    bots: new PostgresBotRepository(sql),
+    chat: new PostgresChatMessageRepository(sql),
+    events,
+    botStaleAfterMs: 300_000,
+    apiRateLimitPerMinute: 1000,
+    corsOrigins: [],
+    dashboardDir: '/nonexistent/agent-bot-dashboard',
     ingestion: {
       deliveries: new PostgresDeliveryRepository(sql, { relaxedSql }),
       installations: new PostgresInstallationRepository(sql),
@@ -186,6 +200,7 @@ async function main(): Promise<void> {
     await gateway.close();
     await bare.close();
     await queue.close();
+    await events.close();
     redis.disconnect();
     await relaxedSql.end({ timeout: 5 });
     await sql.end({ timeout: 5 });

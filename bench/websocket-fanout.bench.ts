@@ -87,7 +87,7 @@ async function runPhase(
 }
 
 async function benchAgentBot(): Promise<Result> {
-  const gateway = await createTestGateway({ apiRateLimitPerMinute: 100_000 });
+  const gateway = await createTestGateway({ overrides: { apiRateLimitPerMinute: 100_000 } });
   try {
     const port = await freePort();
     await gateway.app.listen({ port, host: '127.0.0.1' });
