@@ -67,6 +67,9 @@ export async function startJiraStandIn(options: { email: string; apiToken: strin
             },
           };
         }
+        if (request.problems.length > 0) {
+          return { status: 400, body: { errorMessages: [], errors: { comment: 'Comment body is not valid!' } } };
+        }
         if (!options.issues.includes(issueKey)) {
           return {
             status: 404,

@@ -33,6 +33,7 @@ export async function startSentryStandIn(options: { token: string; issues: strin
         if (!authorization.startsWith('Bearer ')) request.problems.push('Authorization must use the Bearer scheme');
         if (authorization !== `Bearer ${options.token}`) return { status: 401, body: { detail: 'Invalid token' } };
         if (!options.issues.includes(issueId)) return { status: 404, body: { detail: 'The requested resource does not exist' } };
+        if (!text) return { status: 400, body: { text: ['This field is required.'] } };
         if (dryRun) return { status: 204 };
         const id = String(500 + comments.length);
         comments.push({ issueId, id, text: text ?? '' });

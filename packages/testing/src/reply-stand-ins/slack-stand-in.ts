@@ -56,8 +56,10 @@ export async function startSlackStandIn(options: { token: string; channels: stri
         }
         const denied = auth(request);
         if (denied) return { status: 200, body: denied };
-        if (!channel || !options.channels.includes(channel))
-          return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+        if (!channel) return { status: 200, body: { ok: false, error: 'invalid_arguments' } };
+        if (typeof body.text !== 'string' && !Array.isArray(body.blocks))
+          return { status: 200, body: { ok: false, error: 'no_text' } };
+        if (!options.channels.includes(channel)) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
         if (dryRun) return { status: 204 };
         const ts = `${clock++}.000100`;
         const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : undefined;
