@@ -66,7 +66,7 @@ export function buildPipelineDeps(input: {
     'reply channels for Slack, Jira and Sentry tasks',
   );
   for (const [provider, missing] of Object.entries(replies.missing))
-    input.logger.warn(`no ${provider} reply channel: ${missing}`);
+    input.logger.info(`no ${provider} reply channel: ${missing}`);
   return {
     tasks: input.tasks,
     taskEvents: input.taskEvents,

@@ -81,6 +81,14 @@ describe('JiraReplyChannel', () => {
     expect(jira.requests.length).toBe(before);
   });
 
+  it('waits out a 429 and comments once', async () => {
+    const count = jira.comments.length;
+    jira.respondNext({ status: 429, body: { errorMessages: ['Rate limit exceeded.'] }, headers: { 'retry-after': '0' } });
+    await channel().reply(fromIssue(), 'after the limit');
+    expect(jira.comments.length).toBe(count + 1);
+    expect(jira.comments.at(-1)?.text).toBe('after the limit');
+  });
+
   it('has nowhere to reply without an issue', async () => {
     expect(await channel().reply(taskFrom('jira', { provider: 'jira' }), 'x')).toBeNull();
   });

@@ -56,6 +56,16 @@ describe('SentryReplyChannel', () => {
     expect(error.message).toBe('Sentry comment on issue 999 failed (HTTP 404: The requested resource does not exist)');
   });
 
+  it('gives up on a second 429 in a row', async () => {
+    const count = sentry.comments.length;
+    for (let i = 0; i < 2; i++)
+      sentry.respondNext({ status: 429, body: { detail: 'slow down' }, headers: { 'retry-after': '0' } });
+    const error = await failure(channel().reply(fromIssue(), 'x'));
+    expect(error.code).toBe('REPLY_RATE_LIMITED');
+    expect(error.message).toBe('Sentry is rate limiting replies (HTTP 429, Retry-After 0 s, after one wait)');
+    expect(sentry.comments.length).toBe(count);
+  });
+
   it('has nowhere to reply for a metric alert (no issue)', async () => {
     const before = sentry.requests.length;
     const metricAlert = taskFrom('sentry', { provider: 'sentry', resource: 'metric_alert', metricAlertId: 7 });
