@@ -42,9 +42,9 @@ module.exports = {
       name: 'adapters-do-not-import-adapters',
       severity: 'error',
       comment: 'Adapter packages depend on contracts and observability only; work spanning adapters is an app use case.',
-      from: { path: '^packages/(db|queue|github|runners|workspace)/' },
+      from: { path: '^packages/(db|queue|github|runners|workspace|replies)/' },
       to: {
-        path: '^packages/(db|queue|github|runners|workspace)/',
+        path: '^packages/(db|queue|github|runners|workspace|replies)/',
         pathNot: '^packages/$1/',
       },
     },

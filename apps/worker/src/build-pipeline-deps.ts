@@ -13,6 +13,7 @@ import { PostgresInstallationSpend, PostgresRepositoryIndexStore, type Sql } fro
 import type { Logger, Metrics } from '@agent-bot/observability';
 import { ClaudeCodeRunner, OllamaRunner } from '@agent-bot/runners';
 import { ParsePool, RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
+import { buildReplyChannels } from './build-reply-channels.js';
 import type { RunTaskDeps } from './pipeline/pipeline-deps.js';
 import { NoopRunner } from './runners/noop-runner.js';
 import { createRunnerResolver } from './runners/resolve-runner.js';
@@ -59,6 +60,13 @@ export function buildPipelineDeps(input: {
   const { runners, defaultRunner } = input.runners;
   const github = input.github;
   if (!github) input.logger.warn('no GitHub App (GITHUB_APP_ID/GITHUB_PRIVATE_KEY or /setup): results stay in the dashboard');
+  const replies = buildReplyChannels(config.replies);
+  input.logger.info(
+    { channels: Object.keys(replies.channels), slackThreads: config.replies.slack.botToken !== undefined },
+    'reply channels for Slack, Jira and Sentry tasks',
+  );
+  for (const [provider, missing] of Object.entries(replies.missing))
+    input.logger.info(`no ${provider} reply channel: ${missing}`);
   return {
     tasks: input.tasks,
     taskEvents: input.taskEvents,
@@ -87,5 +95,7 @@ export function buildPipelineDeps(input: {
     monthlyBudget: { spend: new PostgresInstallationSpend(sql), limitUsd: config.agents.installationMonthlyBudgetUsd },
     publicUrl: config.server.publicUrl,
     pullRequestDraft: config.agents.pullRequestDraft,
+    replies: replies.channels,
+    repliesMissing: replies.missing,
   };
 }

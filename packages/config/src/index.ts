@@ -8,3 +8,4 @@ export type { WebhooksConfig } from './schemas/webhooks.js';
 export type { DashboardConfig } from './schemas/dashboard.js';
 export type { AgentsConfig } from './schemas/agents.js';
 export type { GitHubConfig } from './schemas/github.js';
+export type { RepliesConfig } from './schemas/replies.js';

@@ -5,6 +5,7 @@ import { agentsEnv, toAgentsConfig } from './schemas/agents.js';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
 import { githubEnv, githubProblems, toGitHubConfig } from './schemas/github.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
+import { repliesEnv, repliesProblems, toRepliesConfig } from './schemas/replies.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
 import { serverEnv, toServerConfig } from './schemas/server.js';
 import { toWebhooksConfig, webhooksEnv } from './schemas/webhooks.js';
@@ -25,6 +26,8 @@ export const SECRET_NAMES = [
   'SLACK_BOT_TOKEN',
   'SENTRY_CLIENT_SECRET',
   'JIRA_WEBHOOK_SECRET',
+  'JIRA_API_TOKEN',
+  'SENTRY_AUTH_TOKEN',
   'ANTHROPIC_API_KEY',
 ] as const;
 
@@ -39,6 +42,7 @@ const envSchema = z
     ...dashboardEnv.shape,
     ...agentsEnv.shape,
     ...githubEnv.shape,
+    ...repliesEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -51,7 +55,7 @@ const envSchema = z
     if (env.OLLAMA_MODEL !== undefined && env.OLLAMA_URL === undefined) {
       ctx.addIssue({ code: 'custom', path: ['OLLAMA_URL'], message: 'is required when OLLAMA_MODEL is set' });
     }
-    for (const problem of githubProblems(env)) {
+    for (const problem of [...githubProblems(env), ...repliesProblems(env)]) {
       ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
     }
     if (env.PORT === env.WORKER_PORT) {
@@ -75,6 +79,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     dashboard: toDashboardConfig(env),
     agents: toAgentsConfig(env),
     github: toGitHubConfig(env),
+    replies: toRepliesConfig(env),
   };
 }
 

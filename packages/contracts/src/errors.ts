@@ -26,6 +26,11 @@ export const ERROR_CODES = {
   MODEL_API_ERROR: 'the model API failed',
   MODEL_AUTH_FAILED: 'the model API refused the credentials',
   MODEL_OVERLOADED: 'the model API is overloaded',
+  REPLY_NOT_CONFIGURED: 'a reply to Slack, Jira or Sentry needs a setting that is missing',
+  REPLY_AUTH_FAILED: 'Slack, Jira or Sentry refused the configured credentials',
+  REPLY_API_ERROR: 'Slack, Jira or Sentry refused the reply',
+  REPLY_RATE_LIMITED: 'Slack, Jira or Sentry is rate limiting replies',
+  REPLY_UNREACHABLE: 'Slack, Jira or Sentry is not reachable',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

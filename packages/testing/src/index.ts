@@ -42,3 +42,12 @@ export type {
   StandInReaction,
 } from './github-stand-in/state.js';
 export type { StandInTuning } from './github-stand-in/types.js';
+export {
+  startProviderStandIn,
+  type ProviderStandIn,
+  type RecordedApiRequest,
+  type StandInResponse,
+} from './reply-stand-ins/stand-in-server.js';
+export { startSlackStandIn, type SlackStandIn } from './reply-stand-ins/slack-stand-in.js';
+export { startJiraStandIn, type JiraStandIn } from './reply-stand-ins/jira-stand-in.js';
+export { startSentryStandIn, type SentryStandIn } from './reply-stand-ins/sentry-stand-in.js';

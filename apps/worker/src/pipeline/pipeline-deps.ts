@@ -51,4 +51,6 @@ export interface RunTaskDeps {
   commitAuthor?: { name: string; email: string };
   /** Final answers for tasks from other providers (Slack, Jira, Sentry), by task source. */
   replies?: Partial<Record<Provider, ReplyChannel>>;
+  /** Why a provider has no reply channel here: what to set. Logged on each of its tasks. */
+  repliesMissing?: Partial<Record<Provider, string>>;
 }

@@ -74,15 +74,3 @@ export async function replyInReviewThread(
   });
   return reply.url;
 }
-
-/** Tasks from Slack, Jira or Sentry get their final answer where they came from (best effort). */
-export async function replyToSource(deps: RunTaskDeps, task: Task, text: string): Promise<string | undefined> {
-  const channel = deps.replies?.[task.source];
-  if (!channel || task.source === 'github') return undefined;
-  try {
-    return (await channel.reply(task, text.slice(0, 6000)))?.url;
-  } catch (error) {
-    deps.logger.warn({ err: error, taskId: task.id, source: task.source }, 'reply to the source not posted');
-    return undefined;
-  }
-}

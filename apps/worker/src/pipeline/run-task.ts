@@ -9,7 +9,8 @@ import {
 } from '@agent-bot/contracts';
 import { consumeRunner } from './consume-runner.js';
 import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
-import { publishChanges, replyInReviewThread, replyToSource } from './publish-changes.js';
+import { publishChanges, replyInReviewThread } from './publish-changes.js';
+import { replyToSource } from './reply-to-source.js';
 import { TaskReporter } from './task-reporter.js';
 import { TrackingComment, threadOf } from './tracking-comment.js';
 
@@ -117,6 +118,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     const sourceReplyUrl = await replyToSource(
       deps,
       task,
+      reporter,
       published.pullRequestUrl ? `${outcome.summary}\n\nPull request: ${published.pullRequestUrl}` : outcome.summary,
     );
     const durationMs = performance.now() - started;
@@ -160,7 +162,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     } else if (final) {
       const durationMs = performance.now() - started;
       await tracker?.finish({ ok: false, summary: message, errorCode: code, usage, durationMs, runner: runnerLabel, model });
-      await replyToSource(deps, task, `agent-bot failed (${code}): ${message}`);
+      await replyToSource(deps, task, reporter, `agent-bot failed (${code}): ${message}`);
       await deps.tasks.markFailed(taskId, { code, message, usage });
       await reporter.log('failed', message, { code });
       await reporter.status('failed', message);
