@@ -1,17 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { OllamaRunner } from '@agent-bot/runners';
 import {
   type AnthropicStandIn,
   type OllamaStandIn,
-  freePort,
   startAnthropicStandIn,
   startOllamaStandIn,
   waitFor,
 } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestGateway, createTestGateway, githubHeaders } from '../../gateway/src/test-support/test-gateway.js';
+import type { TestGateway } from '../../gateway/src/test-support/test-gateway.js';
 import { trackingMarker } from '../../worker/src/pipeline/tracking-comment.js';
 import {
   FIXED_GREET,
@@ -19,68 +15,32 @@ import {
   type Harness,
   PUBLIC_URL,
   REPO,
-  createHarness,
   fixGreetClaudeScript,
 } from '../../worker/src/test-support/pipeline-harness.js';
+import { type Stack, startStack } from './test-support/stack.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: published webhook examples are arbitrary JSON
-type WebhookExample = Record<string, any>;
-
-/**
- * GitHub's published issue_comment.created example (npm @octokit/webhooks-examples), pointed at the
- * repository and installation the stand-ins know, with a comment that mentions the bot. The author
- * is the example's own Codertocat, an OWNER: allowed by author_association alone.
- */
-function mentionWebhook(installationId: string): string {
-  const path = createRequire(import.meta.url).resolve('@octokit/webhooks-examples/api.github.com/index.json');
-  const groups = JSON.parse(readFileSync(path, 'utf8')) as Array<{ name: string; examples: WebhookExample[] }>;
-  const example = groups.find((g) => g.name === 'issue_comment')?.examples.find((e) => e.action === 'created');
-  if (!example) throw new Error('no issue_comment.created example');
-  const payload = structuredClone(example);
-  const [owner, name] = REPO.split('/') as [string, string];
-  payload.installation = { id: Number(installationId), node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
-  payload.repository.full_name = REPO;
-  payload.repository.name = name;
-  payload.repository.owner.login = owner;
-  payload.comment.body = '@agent-bot fix the typo in greet: it should return "hello".';
-  expect(payload.comment.author_association).toBe('OWNER');
-  return JSON.stringify(payload);
-}
-
+let stack: Stack;
 let gw: TestGateway;
 let h: Harness;
-let baseUrl: string;
 let anthropic: AnthropicStandIn | undefined;
 let ollama: OllamaStandIn | undefined;
 
 beforeEach(async () => {
-  gw = await createTestGateway();
-  // The worker shares the gateway's database and Redis prefix, as in a deployment.
-  h = await createHarness({ db: gw.db, prefix: gw.prefix });
-  const port = await freePort();
-  await gw.app.listen({ port, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${port}`;
+  stack = await startStack();
+  ({ gw, h } = stack);
 });
 afterEach(async () => {
   await anthropic?.close();
   await ollama?.close();
   anthropic = undefined;
   ollama = undefined;
-  await h.close();
-  await gw.close();
+  await stack.close();
 });
 
-/** Posts the signed delivery over HTTP like GitHub does; returns the task the gateway queued. */
+/** Posts the signed delivery over HTTP; the gateway answers that it queued a task. */
 async function deliverMention(): Promise<{ deliveryId: string; taskId: string }> {
-  const body = mentionWebhook(h.installationId);
-  const deliveryId = randomUUID();
-  const response = await fetch(`${baseUrl}/webhooks/github`, {
-    method: 'POST',
-    body,
-    headers: githubHeaders('issue_comment', body, deliveryId),
-  });
-  expect(response.status).toBe(200);
-  const answer = (await response.json()) as { status: string; task_id: string };
+  const { deliveryId, status, answer } = await stack.deliverMention();
+  expect(status).toBe(200);
   expect(answer.status).toBe('enqueued');
   return { deliveryId, taskId: answer.task_id };
 }
