@@ -15,8 +15,9 @@ module.exports = {
       name: 'apps-do-not-import-apps',
       severity: 'error',
       comment: 'An app is a deployable; shared code belongs in a package.',
-      // The dashboard's browser tests run the real gateway and worker in-process (tests only).
-      from: { path: '^apps/([^/]+)/', pathNot: '^apps/dashboard/src/e2e/' },
+      // The dashboard's browser tests and apps/e2e (a test-only workspace, never built or deployed)
+      // run the real gateway and worker in-process.
+      from: { path: '^apps/([^/]+)/', pathNot: ['^apps/dashboard/src/e2e/', '^apps/e2e/'] },
       to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
     },
     {

@@ -118,7 +118,10 @@ describe('worker graceful shutdown (spawned process)', () => {
   it('after SIGKILL mid-task, the next worker takes the stalled job over and completes the task', async () => {
     const doomed = await startWorker({ drainSeconds: 10, mode: 'slow' });
     const taskId = await enqueueSleep(60_000);
-    await waitFor('the task to start', async () => (await tasks.get(taskId))?.status === 'running');
+    // Killed once the agent is running (its log line written), not merely once the row says running.
+    await waitFor('the agent to start', async () =>
+      (await new PostgresTaskEventRepository(db.sql).list(taskId)).some((e) => e.kind === 'agent.log'),
+    );
     doomed.child.kill('SIGKILL');
     expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' });
 

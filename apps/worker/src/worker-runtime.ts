@@ -12,6 +12,7 @@ import { type BotHeartbeat, startBotHeartbeat } from './bots/bot-heartbeat.js';
 import { BusyBots } from './bots/busy-bots.js';
 import { createChatReplyProcessor } from './processors/chat-reply.processor.js';
 import type { RunTaskDeps } from './pipeline/pipeline-deps.js';
+import { startTaskCancellations } from './pipeline/task-cancellations.js';
 import { createTaskRunProcessor } from './processors/task-run.processor.js';
 import { createRunnerResolver } from './runners/resolve-runner.js';
 
@@ -54,6 +55,8 @@ export interface WorkerRuntime {
 /** The worker's queue consumer, job processors and bot heartbeats, wired from already-built adapters. */
 export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const resolveRunner = createRunnerResolver(options.runners, options.defaultRunner);
+  // Subscribed before the consumer takes a job, so a cancel for any task it runs is heard.
+  const cancellations = await startTaskCancellations({ events: options.events, logger: options.logger });
   const busy = new BusyBots();
   const botHeartbeat = startBotHeartbeat({
     bots: options.bots,
@@ -74,8 +77,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     onError: (error, jobId) => options.logger.error({ err: error, jobId }, 'queue error'),
     onStalled: options.onStalled,
     handlers: {
-      'task.run': createTaskRunProcessor(
-        options.taskRun ?? {
+      'task.run': createTaskRunProcessor({
+        ...(options.taskRun ?? {
           tasks: options.tasks,
           taskEvents: options.taskEvents,
           events: options.events,
@@ -83,8 +86,9 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
           metrics: options.metrics,
           resolveRunner,
           limits: options.limits,
-        },
-      ),
+        }),
+        cancellations,
+      }),
       'chat.reply': createChatReplyProcessor({
         bots: options.bots,
         chat: options.chat,
@@ -104,6 +108,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     async close(drainMs) {
       const result = await consumer.close(drainMs);
       await botHeartbeat.stop();
+      await cancellations.close();
       return result;
     },
   };

@@ -29,6 +29,11 @@ export type LiveEvent =
       /** For replies: the user message answered. */
       replyTo?: string;
     }
+  /**
+   * Someone cancelled a running task: the worker running it stops its agent. Published on
+   * liveChannels.taskCancels only, which workers follow and browsers cannot subscribe to.
+   */
+  | { kind: 'task.cancel_requested'; taskId: string; reason: string; at: string }
   /** Bots were launched, stopped or deleted: boards reload their list. */
   | { kind: 'bots.changed'; botId: string; change: 'created' | 'started' | 'stopped' | 'deleted'; at: string };
 
@@ -40,4 +45,6 @@ export const liveChannels = {
   bot: (botId: string) => `bot:${botId}`,
   tasks: 'tasks',
   bots: 'bots',
+  /** Cancel requests for running tasks (workers only; not a WebSocket subscription). */
+  taskCancels: 'task-cancels',
 } as const;

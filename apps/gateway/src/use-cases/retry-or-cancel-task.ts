@@ -5,8 +5,9 @@ import { type CreateTaskResult, createTask } from './create-task.js';
 type Deps = Pick<GatewayDeps, 'tasks' | 'queue' | 'events' | 'logger' | 'metrics'>;
 
 /**
- * Cancels a queued or running task. A queued job finds the task final and does nothing; a running
- * one finishes its current step (the row already says cancelled, which is what viewers see).
+ * Cancels a queued or running task. A queued job finds the task final and never starts; a running
+ * one is stopped by the worker that holds it, which follows the cancel requests published here
+ * (the row says cancelled at once; the worker then kills the agent and reports it on the thread).
  */
 export async function cancelTask(deps: Deps, id: string, reason: string): Promise<Task> {
   const existing = await deps.tasks.get(id);
@@ -22,8 +23,14 @@ export async function cancelTask(deps: Deps, id: string, reason: string): Promis
     at: new Date().toISOString(),
     errorMessage: reason,
   } as const;
-  await Promise.all([deps.events.publish(liveChannels.task(id), event), deps.events.publish(liveChannels.tasks, event)]).catch(
-    (error: unknown) => deps.logger.debug({ err: error }, 'cancel not published live'),
+  const request = { kind: 'task.cancel_requested', taskId: id, reason, at: event.at } as const;
+  await Promise.all([
+    deps.events.publish(liveChannels.taskCancels, request),
+    deps.events.publish(liveChannels.task(id), event),
+    deps.events.publish(liveChannels.tasks, event),
+  ]).catch((error: unknown) =>
+    // The worker also sees the cancelled row at its next heartbeat, so a lost message only delays the stop.
+    deps.logger.warn({ err: error, taskId: id }, 'cancel not published'),
   );
   return task;
 }

@@ -12,6 +12,7 @@ import type {
   Workspaces,
 } from '@agent-bot/contracts';
 import type { Logger, Metrics } from '@agent-bot/observability';
+import type { TaskCancellations } from './task-cancellations.js';
 
 /** The index of one commit, as far as the pipeline needs it. */
 export interface RepositoryIndexView {
@@ -49,6 +50,8 @@ export interface RunTaskDeps {
   pullRequestDraft?: boolean;
   commentThrottleMs?: number;
   commitAuthor?: { name: string; email: string };
+  /** Cancel requests for running tasks (absent: a cancel only takes effect at the next heartbeat). */
+  cancellations?: TaskCancellations;
   /** Final answers for tasks from other providers (Slack, Jira, Sentry), by task source. */
   replies?: Partial<Record<Provider, ReplyChannel>>;
   /** Why a provider has no reply channel here: what to set. Logged on each of its tasks. */

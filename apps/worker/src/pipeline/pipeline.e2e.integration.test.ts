@@ -1,18 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClaudeCodeRunner, OllamaRunner } from '@agent-bot/runners';
+import { OllamaRunner } from '@agent-bot/runners';
 import {
   type AnthropicStandIn,
   type OllamaStandIn,
-  claudeBinary,
   freePort,
   startAnthropicStandIn,
   startOllamaStandIn,
 } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NoopRunner } from '../runners/noop-runner.js';
-import { type Harness, PUBLIC_URL, REPO, createHarness } from '../test-support/pipeline-harness.js';
+import {
+  FIXED_GREET,
+  FIX_GREET_OLLAMA_SCRIPT,
+  type Harness,
+  PUBLIC_URL,
+  REPO,
+  createHarness,
+  fixGreetClaudeScript,
+} from '../test-support/pipeline-harness.js';
 import { trackingMarker } from './tracking-comment.js';
 
 let h: Harness;
@@ -30,21 +37,8 @@ afterEach(async () => {
   await h.close();
 });
 
-/** The first task on a repository gets the pool's first worktree. */
-const worktree = () => join(h.workspaceDir, 'worktrees', REPO, 'wt-0');
-
-function claude(url: string, overrides: Partial<ConstructorParameters<typeof ClaudeCodeRunner>[0]> = {}) {
-  return new ClaudeCodeRunner({
-    command: claudeBinary(),
-    apiKey: 'sk-ant-e2e',
-    baseUrl: url,
-    allowedTools: ['Read', 'Write', 'Edit'],
-    maxTurns: 10,
-    runsDir: h.runsDir,
-    maxRetries: 0,
-    ...overrides,
-  });
-}
+const worktree = () => h.worktree();
+const claude = (url: string, overrides?: Parameters<Harness['claudeRunner']>[1]) => h.claudeRunner(url, overrides);
 
 function expectCleanGitHubTraffic() {
   expect(h.gh.violations()).toEqual([]);
@@ -52,17 +46,7 @@ function expectCleanGitHubTraffic() {
 
 describe('pipeline end to end: queue -> worker -> workspace -> agent -> GitHub', () => {
   it('Claude Code edits the file, the commit is pushed, a PR and one tracking comment are posted', async () => {
-    anthropic = await startAnthropicStandIn({
-      script: [
-        { kind: 'tool_use', name: 'Read', input: { file_path: join(worktree(), 'src/greet.ts') } },
-        {
-          kind: 'tool_use',
-          name: 'Edit',
-          input: { file_path: join(worktree(), 'src/greet.ts'), old_string: '"helo"', new_string: '"hello"' },
-        },
-        { kind: 'text', text: 'Fixed the typo in greet().' },
-      ],
-    });
+    anthropic = await startAnthropicStandIn({ script: fixGreetClaudeScript(worktree()) });
     await h.startWorker({ runners: { 'claude-code': claude(anthropic.url) }, defaultRunner: 'claude-code' });
     const task = await h.createTask();
     await h.enqueue(task.id);
@@ -74,7 +58,7 @@ describe('pipeline end to end: queue -> worker -> workspace -> agent -> GitHub',
     expect(done.costUsd).toBeGreaterThan(0);
     expect(done.result).toMatchObject({ runner: 'claude-code', branch: `agent-bot/${task.id}`, changedFiles: ['src/greet.ts'] });
     // The commit really is on the bare repository standing in for github.com.
-    expect(h.remote.show(REPO, `agent-bot/${task.id}`, 'src/greet.ts')).toBe('export function greet() {\n  return "hello";\n}\n');
+    expect(h.remote.show(REPO, `agent-bot/${task.id}`, 'src/greet.ts')).toBe(FIXED_GREET);
     expect(h.remote.show(REPO, 'main', 'src/greet.ts')).toContain('"helo"');
     // One pull request from the task branch, linked to the issue.
     expect(h.gh.state.pulls).toHaveLength(1);
@@ -99,22 +83,7 @@ describe('pipeline end to end: queue -> worker -> workspace -> agent -> GitHub',
   });
 
   it('Ollama writes the file through its tools with the same results', async () => {
-    ollama = await startOllamaStandIn({
-      models: ['qwen-e2e'],
-      script: [
-        { kind: 'tool_calls', calls: [{ name: 'search_code', arguments: { query: 'greet' } }] },
-        {
-          kind: 'tool_calls',
-          calls: [
-            {
-              name: 'write_file',
-              arguments: { path: 'src/greet.ts', content: 'export function greet() {\n  return "hello";\n}\n' },
-            },
-          ],
-        },
-        { kind: 'text', text: 'Fixed greet.' },
-      ],
-    });
+    ollama = await startOllamaStandIn({ models: ['qwen-e2e'], script: FIX_GREET_OLLAMA_SCRIPT });
     await h.startWorker({
       runners: { ollama: new OllamaRunner({ url: ollama.url, model: 'qwen-e2e', maxTurns: 8 }) },
       defaultRunner: 'ollama',

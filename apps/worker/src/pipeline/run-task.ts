@@ -11,6 +11,7 @@ import { consumeRunner } from './consume-runner.js';
 import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
 import { publishChanges, replyInReviewThread } from './publish-changes.js';
 import { replyToSource } from './reply-to-source.js';
+import { TaskCancelRequest } from './task-cancellations.js';
 import { TaskReporter } from './task-reporter.js';
 import { TrackingComment, threadOf } from './tracking-comment.js';
 
@@ -22,9 +23,19 @@ export type { RunTaskDeps } from './pipeline-deps.js';
  * found by its marker, the branch push replaces the branch, the pull request is found by its head.
  */
 export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext): Promise<void> {
+  // Watched before the task is marked running, so a cancel that lands right after is not missed.
+  const cancel = new AbortController();
+  const cancelNow = (reason: string) => {
+    if (!cancel.signal.aborted) cancel.abort(new TaskCancelRequest(reason));
+  };
+  const stopWatching = deps.cancellations?.watch(taskId, cancelNow);
+  // Shutdown, the time limit and a cancel all stop the agent through this one signal.
+  const signal = AbortSignal.any([job.signal, cancel.signal]);
+  // A cancelled (or finished) task is never started: markRunning only takes queued or running rows.
   const task = await deps.tasks.markRunning(taskId, job.attempt);
   if (!task) {
-    deps.logger.info({ taskId }, 'task is already finished or gone; nothing to do');
+    stopWatching?.();
+    deps.logger.info({ taskId }, 'task is already finished, cancelled or gone; nothing to do');
     return;
   }
   const reporter = new TaskReporter(deps, taskId);
@@ -46,6 +57,13 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
   const started = performance.now();
   const heartbeat = setInterval(() => {
     deps.tasks.heartbeat(taskId).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
+    // The backstop for a cancel request this worker did not hear (pub/sub is fire and forget).
+    deps.tasks
+      .get(taskId)
+      .then((current) => {
+        if (current?.status === 'cancelled') cancelNow(current.errorMessage ?? 'cancelled');
+      })
+      .catch(() => undefined);
   }, deps.heartbeatIntervalMs ?? 10_000);
   deps.metrics.tasksActive.inc();
   let usage: TaskUsage | undefined;
@@ -78,6 +96,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       }
     }
 
+    throwIfStopped(signal);
     tracker?.step(`Agent running (${runner.name})`);
     const outcome = await consumeRunner(
       runner,
@@ -91,17 +110,17 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
         searchCode: index ? async (query) => index.search(query, 20) : undefined,
       },
       reporter,
-      job.signal,
+      signal,
       (text) => tracker?.step(text),
     );
     usage = outcome.usage;
     model = outcome.model ?? model;
     if (!outcome.ok) {
       // A runner stopped by our own shutdown is handed over, not failed.
-      throw job.signal.aborted
-        ? abortError(job.signal)
-        : new PermanentJobError(outcome.errorCode ?? 'RUNNER_FAILED', outcome.summary);
+      throw signal.aborted ? abortError(signal) : new PermanentJobError(outcome.errorCode ?? 'RUNNER_FAILED', outcome.summary);
     }
+    // Cancelled after the agent finished: nothing is pushed.
+    throwIfStopped(signal);
 
     const published = workspace ? await publishChanges(deps, task, workspace, outcome.summary, thread) : { changedFiles: [] };
     if (published.branch) {
@@ -151,12 +170,31 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     deps.metrics.tasksTotal.inc({ status: 'succeeded', runner: runner.name });
     deps.metrics.taskDurationSeconds.observe({ status: 'succeeded', runner: runner.name }, durationMs / 1000);
   } catch (caught) {
-    const error = job.signal.aborted && !(caught instanceof AppError) ? abortError(job.signal) : caught;
+    // A cancel wins over whatever the stopped step threw on its way out.
+    const error = cancel.signal.aborted || (signal.aborted && !(caught instanceof AppError)) ? abortError(signal) : caught;
     const code = errorCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
     const final =
       error instanceof PermanentJobError || (error instanceof AppError && error.expected) || job.attempt >= job.maxAttempts;
-    if (code === 'TASK_ABANDONED') {
+    if (code === 'TASK_CANCELLED') {
+      const durationMs = performance.now() - started;
+      await tracker?.finish({
+        ok: false,
+        cancelled: true,
+        summary: message,
+        errorCode: code,
+        usage,
+        durationMs,
+        runner: runnerLabel,
+        model,
+      });
+      await replyToSource(deps, task, `agent-bot stopped: ${message}`);
+      // The row is normally cancelled already (by the API); this covers a cancel seen first here.
+      await deps.tasks.cancel(taskId, message);
+      await reporter.log('cancelled', message, { code });
+      await reporter.status('cancelled', message);
+      deps.metrics.tasksTotal.inc({ status: 'cancelled', runner: runnerLabel });
+    } else if (code === 'TASK_ABANDONED') {
       // The job stays locked in the queue and another worker takes it over; the task is not over.
       await reporter.log('abandoned', message);
     } else if (final) {
@@ -177,6 +215,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     log.warn({ code, final }, `task attempt failed: ${message}`);
     throw final && !(error instanceof PermanentJobError) ? new PermanentJobError(code, message, { cause: error }) : error;
   } finally {
+    stopWatching?.();
     clearInterval(heartbeat);
     deps.metrics.tasksActive.dec();
     await workspace?.release().catch((error: unknown) => log.warn({ err: error }, 'workspace not released'));
@@ -195,7 +234,12 @@ async function checkMonthlyBudget(deps: RunTaskDeps, task: Task): Promise<void> 
   }
 }
 
+function throwIfStopped(signal: AbortSignal): void {
+  if (signal.aborted) throw abortError(signal);
+}
+
 function abortError(signal: AbortSignal): AppError {
+  if (signal.reason instanceof TaskCancelRequest) return new PermanentJobError('TASK_CANCELLED', signal.reason.message);
   const reason = signal.reason instanceof Error ? signal.reason.message : 'aborted';
   if (reason.includes('shutting down')) return new AppError('TASK_ABANDONED', `worker shut down: ${reason}`);
   return new PermanentJobError('TASK_TIMEOUT', `task stopped: ${reason}`);

@@ -30,6 +30,23 @@ const ref = { installationId: '1', repo: 'o/r', issueNumber: 3 };
 const logger = createLogger({ name: 't', level: 'silent' });
 
 describe('TrackingComment', () => {
+  it('reports a cancelled task as cancelled, not failed, with who cancelled it', async () => {
+    const results = memoryResults();
+    const comment = new TrackingComment({ results, logger, publicUrl: 'https://bot.test', throttleMs: 0 }, ref, 'task-c');
+    await comment.finish({
+      ok: false,
+      cancelled: true,
+      summary: 'cancelled by admin',
+      errorCode: 'TASK_CANCELLED',
+      durationMs: 2000,
+    });
+    const final = results.writes.at(-1) ?? '';
+    expect(final).toContain('🛑 **agent-bot was cancelled**');
+    expect(final).not.toContain('agent-bot failed');
+    expect(final).toContain('cancelled by admin');
+    expect(final).toContain('its agent was stopped');
+  });
+
   it('writes at once on start, folds fast steps into one throttled edit, always writes the final report', async () => {
     const results = memoryResults();
     const comment = new TrackingComment({ results, logger, publicUrl: 'https://bot.test/', throttleMs: 150 }, ref, 'task-9');

@@ -3,6 +3,8 @@ import type { Logger } from '@agent-bot/observability';
 
 export interface FinalReport {
   ok: boolean;
+  /** Stopped on request (not a failure of the agent). */
+  cancelled?: boolean;
   summary: string;
   errorCode?: string;
   usage?: TaskUsage;
@@ -34,6 +36,8 @@ export function hintFor(code: string | undefined): string {
       return 'The cost limit stopped it (TASK_MAX_COST_USD).';
     case 'BUDGET_MONTHLY':
       return "The installation's monthly budget is used up (INSTALLATION_MONTHLY_BUDGET_USD).";
+    case 'TASK_CANCELLED':
+      return 'It was cancelled (from the dashboard or the API) and its agent was stopped.';
     case 'TASK_STALLED':
       return 'The worker running it stopped responding.';
     case 'RUNNER_UNAVAILABLE':
@@ -114,7 +118,9 @@ export class TrackingComment {
   private finalBody(report: FinalReport): string {
     const head = report.ok
       ? '✅ **agent-bot finished**'
-      : `❌ **agent-bot failed**${report.errorCode ? ` (\`${report.errorCode}\`)` : ''}`;
+      : report.cancelled
+        ? '🛑 **agent-bot was cancelled**'
+        : `❌ **agent-bot failed**${report.errorCode ? ` (\`${report.errorCode}\`)` : ''}`;
     const lines = [trackingMarker(this.taskId), `${head} · [task details](${this.taskUrl})`, ''];
     lines.push(report.summary.slice(0, 4000));
     const hint = report.ok ? '' : hintFor(report.errorCode);

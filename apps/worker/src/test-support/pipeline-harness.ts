@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import type { AgentRunner, ParsedTaskRequest, Task } from '@agent-bot/contracts';
 import { PostgresTaskRepository } from '@agent-bot/db';
 import { BullMqJobQueue, createRedis } from '@agent-bot/queue';
+import { ClaudeCodeRunner, type ClaudeCodeRunnerOptions } from '@agent-bot/runners';
 import {
+  type AnthropicStep,
   type GitHubStandIn,
   type LocalGitRemote,
+  type OllamaStep,
   TEST_REDIS_URL,
   type TestDatabase,
+  claudeBinary,
   createLocalGitRemote,
   createTestDatabase,
   deleteRedisPrefix,
@@ -21,6 +25,28 @@ import { ready, startTestWorker } from './test-worker.js';
 
 export const REPO = 'octo-org/widgets';
 export const PUBLIC_URL = 'https://agent-bot.example.test';
+/** src/greet.ts after the agent fixed its typo. */
+export const FIXED_GREET = 'export function greet() {\n  return "hello";\n}\n';
+
+/** What the Anthropic stand-in answers to fix the typo: Read, then an Edit tool call, then a summary. */
+export function fixGreetClaudeScript(worktree: string): AnthropicStep[] {
+  return [
+    { kind: 'tool_use', name: 'Read', input: { file_path: join(worktree, 'src/greet.ts') } },
+    {
+      kind: 'tool_use',
+      name: 'Edit',
+      input: { file_path: join(worktree, 'src/greet.ts'), old_string: '"helo"', new_string: '"hello"' },
+    },
+    { kind: 'text', text: 'Fixed the typo in greet().' },
+  ];
+}
+
+/** What the Ollama stand-in answers to fix the typo: an index search, a write_file call, a summary. */
+export const FIX_GREET_OLLAMA_SCRIPT: OllamaStep[] = [
+  { kind: 'tool_calls', calls: [{ name: 'search_code', arguments: { query: 'greet' } }] },
+  { kind: 'tool_calls', calls: [{ name: 'write_file', arguments: { path: 'src/greet.ts', content: FIXED_GREET } }] },
+  { kind: 'text', text: 'Fixed greet.' },
+];
 
 export interface Harness {
   db: TestDatabase;
@@ -38,6 +64,10 @@ export interface Harness {
     defaultRunner?: string;
     overrides?: Partial<RunTaskDeps>;
   }): Promise<() => Promise<void>>;
+  /** The first task on REPO gets the pool's first worktree: where the agent's files are. */
+  worktree(): string;
+  /** The real Claude Code CLI against `baseUrl` (an Anthropic stand-in), offline-safe settings. */
+  claudeRunner(baseUrl: string, overrides?: Partial<ClaudeCodeRunnerOptions>): ClaudeCodeRunner;
   createTask(request?: Partial<ParsedTaskRequest>): Promise<Task>;
   enqueue(taskId: string): Promise<void>;
   waitForFinal(taskId: string, timeoutMs?: number): Promise<Task>;
@@ -49,8 +79,17 @@ export interface Harness {
  * own database and prefix), BullMQ, the workspace from a local bare repository, the repository
  * index, and the Octokit adapters against the GitHub stand-in checked against @octokit/openapi.
  */
-export async function createHarness(options: { files?: Record<string, string>; lockDurationMs?: number } = {}): Promise<Harness> {
-  const db = await createTestDatabase();
+export async function createHarness(
+  options: {
+    files?: Record<string, string>;
+    lockDurationMs?: number;
+    /** A database someone else owns (e.g. a test gateway's); not dropped on close. */
+    db?: TestDatabase;
+    /** A Redis prefix someone else owns (e.g. a test gateway's); not deleted on close. */
+    prefix?: string;
+  } = {},
+): Promise<Harness> {
+  const db = options.db ?? (await createTestDatabase());
   const gh = await startGitHubStandIn();
   const app = gh.state.createApp({ name: 'agent-bot' });
   const installationId = String(gh.state.createInstallation({ appId: app.id, account: 'octo-org', repos: [REPO] }).id);
@@ -62,7 +101,7 @@ export async function createHarness(options: { files?: Record<string, string>; l
   );
   const workspaceDir = mkdtempSync(join(tmpdir(), 'agent-bot-e2e-ws-'));
   const runsDir = mkdtempSync(join(tmpdir(), 'agent-bot-e2e-runs-'));
-  const prefix = uniqueRedisPrefix();
+  const prefix = options.prefix ?? uniqueRedisPrefix();
   const redis = await ready(createRedis(TEST_REDIS_URL, 'producer'));
   const queue = new BullMqJobQueue({ connection: redis, prefix });
   const tasks = new PostgresTaskRepository(db.sql);
@@ -102,6 +141,21 @@ export async function createHarness(options: { files?: Record<string, string>; l
       stops.push(stop);
       return stop;
     },
+    worktree() {
+      return join(workspaceDir, 'worktrees', REPO, 'wt-0');
+    },
+    claudeRunner(baseUrl, overrides = {}) {
+      return new ClaudeCodeRunner({
+        command: claudeBinary(),
+        apiKey: 'sk-ant-e2e',
+        baseUrl,
+        allowedTools: ['Read', 'Write', 'Edit'],
+        maxTurns: 10,
+        runsDir,
+        maxRetries: 0,
+        ...overrides,
+      });
+    },
     createTask(request = {}) {
       return tasks.create({
         kind: 'fix',
@@ -132,13 +186,13 @@ export async function createHarness(options: { files?: Record<string, string>; l
     async close() {
       for (const stop of stops) await stop().catch(() => undefined);
       await queue.close();
-      await deleteRedisPrefix(prefix);
+      if (!options.prefix) await deleteRedisPrefix(prefix);
       redis.disconnect();
       await gh.close();
       remote.remove();
       rmSync(workspaceDir, { recursive: true, force: true });
       rmSync(runsDir, { recursive: true, force: true });
-      await db.drop();
+      if (!options.db) await db.drop();
     },
   };
 }

@@ -11,6 +11,7 @@ import { createLogger, createMetrics } from '@agent-bot/observability';
 import { BullMqJobConsumer, RedisEventBus, createRedis } from '@agent-bot/queue';
 import { RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
 import type { RunTaskDeps } from '../pipeline/pipeline-deps.js';
+import { startTaskCancellations } from '../pipeline/task-cancellations.js';
 import { createTaskRunProcessor } from '../processors/task-run.processor.js';
 import { createRunnerResolver } from '../runners/resolve-runner.js';
 
@@ -35,10 +36,12 @@ export async function startTestWorker(params: TestWorkerParams): Promise<() => P
   const publisher = await ready(createRedis(params.redisUrl, 'producer'));
   const subscriber = createRedis(params.redisUrl, 'subscriber');
   const github = createGitHubAdapters({ ...params.github, baseUrl: params.github.apiUrl, logger });
+  const events = new RedisEventBus({ publisher, subscriber, prefix: params.prefix });
   const deps: RunTaskDeps = {
     tasks: new PostgresTaskRepository(params.sql),
     taskEvents: new PostgresTaskEventRepository(params.sql),
-    events: new RedisEventBus({ publisher, subscriber, prefix: params.prefix }),
+    events,
+    cancellations: await startTaskCancellations({ events, logger }),
     logger,
     metrics: createMetrics(),
     resolveRunner: createRunnerResolver(params.runners, params.defaultRunner),
@@ -73,6 +76,7 @@ export async function startTestWorker(params: TestWorkerParams): Promise<() => P
   await consumer.ready();
   return async () => {
     await consumer.close(5_000);
+    await deps.cancellations?.close();
     await deps.events.close();
     connection.disconnect();
     publisher.disconnect();
