@@ -20,6 +20,20 @@ describe('deployment env consistency', () => {
     );
   });
 
+  it('catches a setting the app reads that compose does not pass into its container', () => {
+    const files = readDeploymentFiles();
+    const compose = files.compose
+      .replace(/^\s+ANTHROPIC_API_KEY: .*\n/m, '')
+      .replace(/^\s+TRUST_PROXY: .*\n/m, '')
+      .replace(/^\s+GITHUB_APP_ID: .*\n/m, '');
+    expect(checkDeploymentEnv({ ...files, compose }).sort()).toEqual([
+      'docker-compose.yml: gateway needs GITHUB_APP_ID (packages/config reads it) but compose does not pass it',
+      'docker-compose.yml: gateway needs TRUST_PROXY (packages/config reads it) but compose does not pass it',
+      'docker-compose.yml: worker needs ANTHROPIC_API_KEY (packages/config reads it) but compose does not pass it',
+      'docker-compose.yml: worker needs GITHUB_APP_ID (packages/config reads it) but compose does not pass it',
+    ]);
+  });
+
   it('catches a config variable missing from .env.example', () => {
     const files = readDeploymentFiles();
     const envExample = files.envExample.replace(/^WORKER_DRAIN_SECONDS=.*$/m, '');

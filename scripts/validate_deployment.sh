@@ -2,8 +2,10 @@
 # Validates the deployment files without Docker running:
 #   1. docker-compose.yml, .env.example and packages/config agree (scripts/check-deployment-env.ts);
 #   2. `docker compose config` accepts the file with a sample .env, the ollama profile included;
-#   3. it refuses to render when a required secret is missing, naming it;
-#   4. the Dockerfile keeps its guarantees (Node 22, turbo prune, non-root, HEALTHCHECK).
+#   3. the environment each app service receives loads with packages/config (sample and full .env);
+#   4. it refuses to render when a required secret is missing, naming it;
+#   5. the Dockerfile keeps its guarantees (Node 22, turbo prune, non-root, HEALTHCHECK, worker tools,
+#      the Claude Code CLI, the dashboard in the gateway image).
 # Needs Node and either `docker compose` or Debian's `docker-compose` (apt-get install -y docker-compose).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,24 @@ grep -q 'noeviction' <<<"$rendered" || fail "redis must run with --maxmemory-pol
 grep -q 'everysec' <<<"$rendered" || fail "redis must run with --appendfsync everysec"
 [ "$(grep -c 'healthcheck:' <<<"$rendered")" -ge 6 ] || fail "every service needs a healthcheck"
 grep -q 'service_completed_successfully' <<<"$rendered" || fail "gateway/worker must wait for migrate"
+
+step "the rendered environments load (packages/config)"
+node --import tsx --conditions=@agent-bot/source scripts/check-rendered-env.ts <<<"$rendered"
+# With every optional setting filled in, they still load and reach the apps.
+full_env="$(mktemp)"
+trap 'rm -f "$sample_env" "$full_env"' EXIT
+cat "$sample_env" >"$full_env"
+cat >>"$full_env" <<'SAMPLE'
+ANTHROPIC_API_KEY=sk-ant-sample
+OLLAMA_MODEL=llama3.2
+TRUST_PROXY=172.16.0.0/12
+SLACK_SIGNING_SECRET=sample-slack
+SAMPLE
+full_rendered="$("${compose[@]}" --env-file "$full_env" -f docker-compose.yml --profile ollama config)"
+full_report="$(node --import tsx --conditions=@agent-bot/source scripts/check-rendered-env.ts <<<"$full_rendered")"
+echo "$full_report"
+grep -q '^gateway: .*trustProxy=\["172.16.0.0/12"\]' <<<"$full_report" || fail "TRUST_PROXY does not reach the gateway"
+grep -q '^worker: .*claude=on, ollama=on' <<<"$full_report" || fail "agent settings do not reach the worker"
 
 step "required secrets are enforced"
 for secret in ADMIN_TOKEN ENCRYPTION_KEY POSTGRES_PASSWORD; do
