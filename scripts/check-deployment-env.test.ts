@@ -34,6 +34,19 @@ describe('deployment env consistency', () => {
     ]);
   });
 
+  it('catches compose hiding a path the image sets (an empty CLAUDE_BIN would replace the installed CLI)', () => {
+    const files = readDeploymentFiles();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a compose interpolation, not a JS template
+    const compose = files.compose.replace(/^(\s+)CLAUDE_MODEL: (.*)$/m, '$1CLAUDE_MODEL: $2\n$1CLAUDE_BIN: ${CLAUDE_BIN:-}');
+    expect(checkDeploymentEnv({ ...files, compose })).toEqual([
+      'docker-compose.yml: worker sets CLAUDE_BIN, which the image sets (/usr/local/bin/claude); leave it to the image',
+    ]);
+    const dockerfile = files.dockerfile.replace('DASHBOARD_DIR=/app/apps/dashboard/dist', 'DASHBOARD_DIR=/srv/dashboard');
+    expect(checkDeploymentEnv({ ...files, dockerfile })).toEqual([
+      'docker/Dockerfile: must set ENV DASHBOARD_DIR=/app/apps/dashboard/dist',
+    ]);
+  });
+
   it('catches a config variable missing from .env.example', () => {
     const files = readDeploymentFiles();
     const envExample = files.envExample.replace(/^WORKER_DRAIN_SECONDS=.*$/m, '');

@@ -27,6 +27,15 @@ interface ServiceNeeds {
   except: Record<string, string>;
 }
 
+/**
+ * Set by docker/Dockerfile (ENV) to paths inside the image. Compose must not pass them: an unset
+ * `${NAME:-}` arrives empty and hides the image's value.
+ */
+export const IMAGE_SETS: Record<string, string> = {
+  CLAUDE_BIN: '/usr/local/bin/claude',
+  DASHBOARD_DIR: '/app/apps/dashboard/dist',
+};
+
 /** What each compose service must pass through (apps/<app>/src reads these AppConfig sections). */
 export const SERVICE_NEEDS: Record<string, ServiceNeeds> = {
   gateway: {
@@ -56,12 +65,14 @@ export const SERVICE_NEEDS: Record<string, ServiceNeeds> = {
 export interface DeploymentFiles {
   compose: string;
   envExample: string;
+  dockerfile: string;
 }
 
 export function readDeploymentFiles(root: URL = new URL('../', import.meta.url)): DeploymentFiles {
   return {
     compose: readFileSync(new URL('docker-compose.yml', root), 'utf8'),
     envExample: readFileSync(new URL('.env.example', root), 'utf8'),
+    dockerfile: readFileSync(new URL('docker/Dockerfile', root), 'utf8'),
   };
 }
 
@@ -108,6 +119,11 @@ export function checkDeploymentEnv(files: DeploymentFiles): string[] {
     }
     for (const key of keys) {
       if (!known.has(key)) problems.push(`docker-compose.yml: ${service} sets ${key}, which packages/config does not read`);
+      if (key in IMAGE_SETS) {
+        problems.push(
+          `docker-compose.yml: ${service} sets ${key}, which the image sets (${IMAGE_SETS[key]}); leave it to the image`,
+        );
+      }
     }
     const needs = SERVICE_NEEDS[service];
     if (!needs) continue;
@@ -129,6 +145,10 @@ export function checkDeploymentEnv(files: DeploymentFiles): string[] {
     composeDrain === undefined ? Number.NaN : composeDrain === '' ? loadConfig({}).worker.drainMs / 1000 : Number(composeDrain);
   if (!(grace > drain)) {
     problems.push(`docker-compose.yml: worker stop_grace_period (${grace} s) must exceed WORKER_DRAIN_SECONDS (${drain} s)`);
+  }
+  const dockerfileWords = new Set(files.dockerfile.split(/\s+/));
+  for (const [name, value] of Object.entries(IMAGE_SETS)) {
+    if (!dockerfileWords.has(`${name}=${value}`)) problems.push(`docker/Dockerfile: must set ENV ${name}=${value}`);
   }
   for (const name of CONFIG_VARIABLES) {
     if (!documented.has(name)) problems.push(`.env.example does not document ${name}, which packages/config reads`);

@@ -81,5 +81,23 @@ grep -q 'turbo prune' docker/Dockerfile || fail "Dockerfile must build from a tu
 grep -q '^USER node' docker/Dockerfile || fail "Dockerfile must run as the non-root node user"
 grep -q '^HEALTHCHECK' docker/Dockerfile || fail "Dockerfile needs a HEALTHCHECK"
 grep -q 'npm prune --omit=dev' docker/Dockerfile || fail "final stage must hold production dependencies only"
+grep -q '^FROM app-\${APP} AS runtime' docker/Dockerfile || fail "the runtime stage must build on the app's own stage"
+# The worker runs git, setpriv/unshare (util-linux) and TLS at task time.
+apt_line="$(grep 'apt-get install' docker/Dockerfile)"
+for package in git util-linux ca-certificates tini; do
+  grep -qw "$package" <<<"$apt_line" || fail "runtime image must install $package"
+done
+# The Claude Code CLI, pinned to an exact version, where CLAUDE_BIN points.
+claude_version="$(grep -o '^ARG CLAUDE_CODE_VERSION=[0-9][0-9.]*$' docker/Dockerfile | cut -d= -f2)"
+[ -n "$claude_version" ] || fail "Dockerfile must pin CLAUDE_CODE_VERSION to an exact version"
+grep -q 'npm install -g "@anthropic-ai/claude-code@\${CLAUDE_CODE_VERSION}"' docker/Dockerfile || fail "worker stage must install the pinned Claude Code CLI"
+grep -q 'claude --version' docker/Dockerfile || fail "worker stage must check that the CLI runs"
+grep -q 'CLAUDE_BIN=/usr/local/bin/claude' docker/Dockerfile || fail "worker image must set CLAUDE_BIN to the installed CLI"
+# The gateway image builds the dashboard and points DASHBOARD_DIR at it (main.ts's default path).
+grep -q 'scopes="@agent-bot/gateway @agent-bot/dashboard"' docker/Dockerfile || fail "gateway prune must include the dashboard"
+grep -q -- '--filter=@agent-bot/dashboard' docker/Dockerfile || fail "gateway build must build the dashboard"
+grep -q 'test -f apps/dashboard/dist/index.html' docker/Dockerfile || fail "gateway build must check the dashboard build"
+grep -q 'DASHBOARD_DIR=/app/apps/dashboard/dist' docker/Dockerfile || fail "gateway image must set DASHBOARD_DIR"
+echo "Dockerfile: Node 22, prune, non-root, git/util-linux/tini, Claude Code $claude_version, dashboard"
 
 printf '\nvalidate_deployment: OK\n'
