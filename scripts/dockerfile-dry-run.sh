@@ -60,6 +60,11 @@ cp docker/healthcheck.mjs "$runtime/docker/"
     await import(url);
   }
   console.log('workspace packages load from dist: ' + deps.join(' '));
+  // Every module main.js imports loads with production dependencies only (main.js itself would start).
+  const main = readFileSync('apps/$app/dist/main.js', 'utf8');
+  const modules = [...main.matchAll(/from '(\\.[^']+)'/g)].map((match) => match[1]);
+  for (const module of modules) await import(new URL(module, 'file://$runtime/apps/$app/dist/').href);
+  console.log('modules main.js imports load: ' + modules.length);
 ")
 if [ "$app" = gateway ]; then
   local_dir="$runtime${dashboard_dir#/app}"
@@ -73,6 +78,13 @@ if [ "$app" = gateway ]; then
   # main.ts's default (apps/dashboard/dist beside the gateway) is the same directory.
   [ "$dashboard_dir" = /app/apps/dashboard/dist ] || fail "DASHBOARD_DIR differs from the gateway's default path"
   [ -f "$runtime/scripts/migrate.mjs" ] || fail "migrate.mjs missing"
+fi
+if [ "$app" = worker ]; then
+  # The app-worker stage: the pinned CLI installs and starts (--version) where CLAUDE_BIN points.
+  claude_version="$(grep -o '^ARG CLAUDE_CODE_VERSION=[0-9.]*' docker/Dockerfile | cut -d= -f2)"
+  npm install -g --prefix "$work/cli" "@anthropic-ai/claude-code@$claude_version" --no-audit --no-fund >/dev/null 2>&1 \
+    || fail "npm install -g @anthropic-ai/claude-code@$claude_version failed"
+  echo "Claude Code CLI: $("$work/cli/bin/claude" --version) (CLAUDE_BIN=$(dockerfile_value CLAUDE_BIN))"
 fi
 # Development tools are gone (typescript may stay: @bull-board's valibot lists it as a peer).
 for tool in vitest turbo @biomejs/biome vite tsx; do
