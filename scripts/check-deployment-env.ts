@@ -4,25 +4,75 @@
  *   packages/config reads, or a secret's NAME_FILE form;
  * - every ${VAR} that docker-compose.yml interpolates is documented in .env.example;
  * - every variable packages/config reads is documented in .env.example;
+ * - each service receives every setting of the concerns its app reads (SERVICE_NEEDS), so an
+ *   operator's .env value is not silently dropped on the way into the container;
  * - the worker's stop_grace_period exceeds its default drain time, so Docker never SIGKILLs a drain.
  * Run by scripts/validate_deployment.sh and by check-deployment-env.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_VARIABLES, SECRET_NAMES } from '@agent-bot/config';
+import { CONFIG_GROUPS, CONFIG_VARIABLES, SECRET_NAMES, loadConfig } from '@agent-bot/config';
 import { parse } from 'yaml';
 
 const OUR_SERVICES = ['gateway', 'worker', 'migrate'];
 
+type ConfigGroup = keyof typeof CONFIG_GROUPS;
+
+interface ServiceNeeds {
+  /** Config concerns the service's app reads: each of their variables must be passed. */
+  groups: ConfigGroup[];
+  /** Single variables read from other concerns. */
+  also: string[];
+  /** Variables of those concerns deliberately not passed, with the reason. */
+  except: Record<string, string>;
+}
+
+/**
+ * Set by docker/Dockerfile (ENV) to paths inside the image. Compose must not pass them: an unset
+ * `${NAME:-}` arrives empty and hides the image's value.
+ */
+export const IMAGE_SETS: Record<string, string> = {
+  CLAUDE_BIN: '/usr/local/bin/claude',
+  DASHBOARD_DIR: '/app/apps/dashboard/dist',
+};
+
+/** What each compose service must pass through (apps/<app>/src reads these AppConfig sections). */
+export const SERVICE_NEEDS: Record<string, ServiceNeeds> = {
+  gateway: {
+    groups: ['server', 'database', 'redis', 'security', 'webhooks', 'github', 'dashboard', 'proxy'],
+    also: [],
+    except: {
+      DASHBOARD_DIR: 'the image sets it to where the dashboard is built',
+      BOT_HEARTBEAT_INTERVAL_SECONDS: 'read by the worker only',
+    },
+  },
+  worker: {
+    groups: ['server', 'database', 'redis', 'security', 'worker', 'agents', 'github', 'replies'],
+    also: ['BOT_HEARTBEAT_INTERVAL_SECONDS'],
+    except: {
+      SESSION_TTL_HOURS: 'dashboard sign-ins live in the gateway',
+      CLAUDE_BIN: 'the image sets it to the CLI it installs',
+    },
+  },
+  migrate: {
+    groups: ['database'],
+    // loadConfig checks these in production before migrate.mjs runs.
+    also: ['NODE_ENV', 'ADMIN_TOKEN', 'ENCRYPTION_KEY'],
+    except: {},
+  },
+};
+
 export interface DeploymentFiles {
   compose: string;
   envExample: string;
+  dockerfile: string;
 }
 
 export function readDeploymentFiles(root: URL = new URL('../', import.meta.url)): DeploymentFiles {
   return {
     compose: readFileSync(new URL('docker-compose.yml', root), 'utf8'),
     envExample: readFileSync(new URL('.env.example', root), 'utf8'),
+    dockerfile: readFileSync(new URL('docker/Dockerfile', root), 'utf8'),
   };
 }
 
@@ -69,15 +119,36 @@ export function checkDeploymentEnv(files: DeploymentFiles): string[] {
     }
     for (const key of keys) {
       if (!known.has(key)) problems.push(`docker-compose.yml: ${service} sets ${key}, which packages/config does not read`);
+      if (key in IMAGE_SETS) {
+        problems.push(
+          `docker-compose.yml: ${service} sets ${key}, which the image sets (${IMAGE_SETS[key]}); leave it to the image`,
+        );
+      }
+    }
+    const needs = SERVICE_NEEDS[service];
+    if (!needs) continue;
+    const passed = new Set(keys);
+    const needed = [...needs.groups.flatMap((group) => CONFIG_GROUPS[group]), ...needs.also];
+    for (const name of needed) {
+      if (!passed.has(name) && !(name in needs.except)) {
+        problems.push(`docker-compose.yml: ${service} needs ${name} (packages/config reads it) but compose does not pass it`);
+      }
     }
   }
   for (const name of interpolatedVariables(files.compose)) {
     if (!documented.has(name)) problems.push(`docker-compose.yml interpolates \${${name}}, which .env.example does not document`);
   }
   const grace = gracePeriodSeconds(files.compose);
-  const drain = Number(/WORKER_DRAIN_SECONDS:\s*\$\{WORKER_DRAIN_SECONDS:-(\d+)\}/.exec(files.compose)?.[1] ?? Number.NaN);
+  // The compose default when it states one, else the code's default (`${WORKER_DRAIN_SECONDS:-}`).
+  const composeDrain = /WORKER_DRAIN_SECONDS:\s*\$\{WORKER_DRAIN_SECONDS:-(\d*)\}/.exec(files.compose)?.[1];
+  const drain =
+    composeDrain === undefined ? Number.NaN : composeDrain === '' ? loadConfig({}).worker.drainMs / 1000 : Number(composeDrain);
   if (!(grace > drain)) {
     problems.push(`docker-compose.yml: worker stop_grace_period (${grace} s) must exceed WORKER_DRAIN_SECONDS (${drain} s)`);
+  }
+  const dockerfileWords = new Set(files.dockerfile.split(/\s+/));
+  for (const [name, value] of Object.entries(IMAGE_SETS)) {
+    if (!dockerfileWords.has(`${name}=${value}`)) problems.push(`docker/Dockerfile: must set ENV ${name}=${value}`);
   }
   for (const name of CONFIG_VARIABLES) {
     if (!documented.has(name)) problems.push(`.env.example does not document ${name}, which packages/config reads`);

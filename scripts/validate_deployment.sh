@@ -2,8 +2,10 @@
 # Validates the deployment files without Docker running:
 #   1. docker-compose.yml, .env.example and packages/config agree (scripts/check-deployment-env.ts);
 #   2. `docker compose config` accepts the file with a sample .env, the ollama profile included;
-#   3. it refuses to render when a required secret is missing, naming it;
-#   4. the Dockerfile keeps its guarantees (Node 22, turbo prune, non-root, HEALTHCHECK).
+#   3. the environment each app service receives loads with packages/config (sample and full .env);
+#   4. it refuses to render when a required secret is missing, naming it;
+#   5. the Dockerfile keeps its guarantees (Node 22, turbo prune, non-root, HEALTHCHECK, worker tools,
+#      the Claude Code CLI, the dashboard in the gateway image).
 # Needs Node and either `docker compose` or Debian's `docker-compose` (apt-get install -y docker-compose).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +44,24 @@ grep -q 'everysec' <<<"$rendered" || fail "redis must run with --appendfsync eve
 [ "$(grep -c 'healthcheck:' <<<"$rendered")" -ge 6 ] || fail "every service needs a healthcheck"
 grep -q 'service_completed_successfully' <<<"$rendered" || fail "gateway/worker must wait for migrate"
 
+step "the rendered environments load (packages/config)"
+node --import tsx --conditions=@agent-bot/source scripts/check-rendered-env.ts <<<"$rendered"
+# With every optional setting filled in, they still load and reach the apps.
+full_env="$(mktemp)"
+trap 'rm -f "$sample_env" "$full_env"' EXIT
+cat "$sample_env" >"$full_env"
+cat >>"$full_env" <<'SAMPLE'
+ANTHROPIC_API_KEY=sk-ant-sample
+OLLAMA_MODEL=llama3.2
+TRUST_PROXY=172.16.0.0/12
+SLACK_SIGNING_SECRET=sample-slack
+SAMPLE
+full_rendered="$("${compose[@]}" --env-file "$full_env" -f docker-compose.yml --profile ollama config)"
+full_report="$(node --import tsx --conditions=@agent-bot/source scripts/check-rendered-env.ts <<<"$full_rendered")"
+echo "$full_report"
+grep -q '^gateway: .*trustProxy=\["172.16.0.0/12"\]' <<<"$full_report" || fail "TRUST_PROXY does not reach the gateway"
+grep -q '^worker: .*claude=on, ollama=on' <<<"$full_report" || fail "agent settings do not reach the worker"
+
 step "required secrets are enforced"
 for secret in ADMIN_TOKEN ENCRYPTION_KEY POSTGRES_PASSWORD; do
   missing_env="$(mktemp)"
@@ -61,5 +81,23 @@ grep -q 'turbo prune' docker/Dockerfile || fail "Dockerfile must build from a tu
 grep -q '^USER node' docker/Dockerfile || fail "Dockerfile must run as the non-root node user"
 grep -q '^HEALTHCHECK' docker/Dockerfile || fail "Dockerfile needs a HEALTHCHECK"
 grep -q 'npm prune --omit=dev' docker/Dockerfile || fail "final stage must hold production dependencies only"
+grep -q '^FROM app-\${APP} AS runtime' docker/Dockerfile || fail "the runtime stage must build on the app's own stage"
+# The worker runs git, setpriv/unshare (util-linux) and TLS at task time.
+apt_line="$(grep 'apt-get install' docker/Dockerfile)"
+for package in git util-linux ca-certificates tini; do
+  grep -qw "$package" <<<"$apt_line" || fail "runtime image must install $package"
+done
+# The Claude Code CLI, pinned to an exact version, where CLAUDE_BIN points.
+claude_version="$(grep -o '^ARG CLAUDE_CODE_VERSION=[0-9][0-9.]*$' docker/Dockerfile | cut -d= -f2)"
+[ -n "$claude_version" ] || fail "Dockerfile must pin CLAUDE_CODE_VERSION to an exact version"
+grep -q 'npm install -g "@anthropic-ai/claude-code@\${CLAUDE_CODE_VERSION}"' docker/Dockerfile || fail "worker stage must install the pinned Claude Code CLI"
+grep -q 'claude --version' docker/Dockerfile || fail "worker stage must check that the CLI runs"
+grep -q 'CLAUDE_BIN=/usr/local/bin/claude' docker/Dockerfile || fail "worker image must set CLAUDE_BIN to the installed CLI"
+# The gateway image builds the dashboard and points DASHBOARD_DIR at it (main.ts's default path).
+grep -q 'scopes="@agent-bot/gateway @agent-bot/dashboard"' docker/Dockerfile || fail "gateway prune must include the dashboard"
+grep -q -- '--filter=@agent-bot/dashboard' docker/Dockerfile || fail "gateway build must build the dashboard"
+grep -q 'test -f apps/dashboard/dist/index.html' docker/Dockerfile || fail "gateway build must check the dashboard build"
+grep -q 'DASHBOARD_DIR=/app/apps/dashboard/dist' docker/Dockerfile || fail "gateway image must set DASHBOARD_DIR"
+echo "Dockerfile: Node 22, prune, non-root, git/util-linux/tini, Claude Code $claude_version, dashboard"
 
 printf '\nvalidate_deployment: OK\n'

@@ -28,7 +28,9 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.child({}, { serializers: requestSerializers }) as FastifyBaseLogger,
     // API bodies are small; the webhook plugin raises its own limit to GitHub's 25 MB.
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // Off unless TRUST_PROXY says which proxies to believe: trusting X-Forwarded-For from anyone
+    // would let a client pick its own request.ip and dodge the per-client rate limit.
+    trustProxy: deps.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
   });
   await app.register(errorHandlerPlugin);

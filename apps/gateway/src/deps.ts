@@ -13,6 +13,7 @@ import type {
   TaskRepository,
   WorkerRegistry,
 } from '@agent-bot/contracts';
+import type { TrustProxy } from '@agent-bot/config';
 import type { GitHubAppSource } from '@agent-bot/github';
 import type { HealthAggregator, Logger, Metrics } from '@agent-bot/observability';
 import type { IngestionDeps } from './ingestion-deps.js';
@@ -57,6 +58,11 @@ export interface GatewayDeps {
   apiRateLimitPerMinute: number;
   /** Browser origins besides publicUrl allowed for CORS and the WebSocket. */
   corsOrigins: string[];
+  /**
+   * Fastify's trustProxy (TRUST_PROXY): which X-Forwarded-* headers make request.ip, and with it
+   * the rate-limit key. false: the TCP peer is the client. Optional so tests default to false.
+   */
+  trustProxy?: TrustProxy;
   /** The built dashboard (index.html and assets); a 503 page is served when it is missing. */
   dashboardDir: string;
   /** How often the status board is recomputed for its viewers (stale bots need no event to turn stale). */

@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     botStaleAfterMs: config.dashboard.botStaleAfterMs,
     apiRateLimitPerMinute: config.dashboard.apiRateLimitPerMinute,
     corsOrigins: config.dashboard.corsOrigins,
+    trustProxy: config.proxy.trustProxy,
     dashboardDir: config.dashboard.dashboardDir ?? fileURLToPath(new URL('../../dashboard/dist', import.meta.url)),
     queueBoard: { full: queue.boardAdapter({ readOnly: false }), readOnly: queue.boardAdapter({ readOnly: true }) },
   });

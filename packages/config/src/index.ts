@@ -1,4 +1,11 @@
-export { loadConfig, ConfigError, SECRET_NAMES, CONFIG_VARIABLES, type AppConfig } from './load-config.js';
+export {
+  loadConfig,
+  ConfigError,
+  SECRET_NAMES,
+  CONFIG_VARIABLES,
+  CONFIG_GROUPS,
+  type AppConfig,
+} from './load-config.js';
 export { decodeKey, type EncryptionKeyEntry, type SecurityConfig } from './schemas/security.js';
 export type { ServerConfig } from './schemas/server.js';
 export type { DatabaseConfig } from './schemas/database.js';
@@ -9,3 +16,4 @@ export type { DashboardConfig } from './schemas/dashboard.js';
 export type { AgentsConfig } from './schemas/agents.js';
 export type { GitHubConfig } from './schemas/github.js';
 export type { RepliesConfig } from './schemas/replies.js';
+export type { ProxyConfig, TrustProxy } from './schemas/proxy.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { envBoolean } from './env-types.js';
-import { ConfigError, loadConfig } from './load-config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './load-config.js';
 
 const HEX_KEY = 'ab'.repeat(32);
 const BASE64_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -31,6 +31,15 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.server.production).toBe(false);
     expect(config.security.adminToken).toBeUndefined();
+  });
+
+  it('reads an empty variable as unset, so optional docker compose interpolations keep the defaults', () => {
+    const empty = Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, '']));
+    expect(loadConfig(empty)).toEqual(loadConfig({}));
+    const blank = loadConfig({ TASK_MAX_TOKENS: ' ', GITHUB_API_URL: '', DEFAULT_RUNNER: '', CLAUDE_ALLOWED_TOOLS: '' });
+    expect(blank.agents.maxTokens).toBe(2_000_000);
+    expect(blank.github.apiUrl).toBe('https://api.github.com');
+    expect(blank.agents.defaultRunner).toBeUndefined();
   });
 
   it('lists every problem at once, each by variable name', () => {

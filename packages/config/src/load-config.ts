@@ -4,6 +4,7 @@ import { dashboardEnv, toDashboardConfig } from './schemas/dashboard.js';
 import { agentsEnv, toAgentsConfig } from './schemas/agents.js';
 import { databaseEnv, toDatabaseConfig } from './schemas/database.js';
 import { githubEnv, githubProblems, toGitHubConfig } from './schemas/github.js';
+import { proxyEnv, toProxyConfig } from './schemas/proxy.js';
 import { redisEnv, toRedisConfig } from './schemas/redis.js';
 import { repliesEnv, repliesProblems, toRepliesConfig } from './schemas/replies.js';
 import { securityEnv, toSecurityConfig } from './schemas/security.js';
@@ -43,6 +44,7 @@ const envSchema = z
     ...agentsEnv.shape,
     ...githubEnv.shape,
     ...repliesEnv.shape,
+    ...proxyEnv.shape,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -66,6 +68,24 @@ const envSchema = z
 /** Every variable the schemas read (secrets also accept NAME_FILE); deployment files are checked against it. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
+/**
+ * The variables of each concern (AppConfig section), so deployment checks can ask "does the
+ * worker container receive every agents setting?" without repeating the lists.
+ */
+export const CONFIG_GROUPS = {
+  server: Object.keys(serverEnv.shape),
+  database: Object.keys(databaseEnv.shape),
+  redis: Object.keys(redisEnv.shape),
+  security: Object.keys(securityEnv.shape),
+  worker: Object.keys(workerEnv.shape),
+  webhooks: Object.keys(webhooksEnv.shape),
+  dashboard: Object.keys(dashboardEnv.shape),
+  agents: Object.keys(agentsEnv.shape),
+  github: Object.keys(githubEnv.shape),
+  proxy: Object.keys(proxyEnv.shape),
+  replies: Object.keys(repliesEnv.shape),
+} as const satisfies Record<keyof AppConfig, string[]>;
+
 export type AppConfig = ReturnType<typeof toAppConfig>;
 
 function toAppConfig(env: z.output<typeof envSchema>) {
@@ -80,6 +100,7 @@ function toAppConfig(env: z.output<typeof envSchema>) {
     agents: toAgentsConfig(env),
     github: toGitHubConfig(env),
     replies: toRepliesConfig(env),
+    proxy: toProxyConfig(env),
   };
 }
 
@@ -95,13 +116,26 @@ export class ConfigError extends AppError {
 }
 
 /**
+ * An empty (or blank) variable means "not set", so its default applies. docker-compose.yml passes
+ * every optional setting as `${NAME:-}`, which arrives as an empty string when the operator left it
+ * out; without this an empty number would read as 0 and an empty URL would fail validation.
+ */
+function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') result[name] = value;
+  }
+  return result;
+}
+
+/**
  * Parses the whole configuration once. Every problem is reported at once, each with the name of
  * its variable, so an operator fixes them in one pass.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const { env: resolved, problems: fileProblems } = resolveSecretFiles(env, SECRET_NAMES);
   const problems = fileProblems.map((p) => `${p.name}: ${p.message}`);
-  const parsed = envSchema.safeParse(resolved);
+  const parsed = envSchema.safeParse(withoutEmptyValues(resolved));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = issue.path.join('.') || '(root)';

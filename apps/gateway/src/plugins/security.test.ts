@@ -1,5 +1,6 @@
 import { loadConfig } from '@agent-bot/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
 import { TEST_ADMIN_TOKEN, type TestGateway, createTestGateway } from '../test-support/test-gateway.js';
 
 describe('rate limit, security headers, CORS', () => {
@@ -19,11 +20,15 @@ describe('rate limit, security headers, CORS', () => {
   it('answers request 1001 within a minute with 429 and Retry-After; health probes are not limited', async () => {
     const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
     const remoteAddress = '203.0.113.7';
+    // Every request claims another client in X-Forwarded-For: with TRUST_PROXY off (the default)
+    // the header must not change the rate-limit key, or any client could dodge the limit.
+    const spoofed = (i: number) => ({ ...headers, 'x-forwarded-for': `198.51.100.${i % 250}, 192.0.2.${i % 200}` });
+    expect(gateway.deps.trustProxy).toBeUndefined();
     for (let i = 1; i <= 1000; i++) {
-      const response = await gateway.app.inject({ method: 'GET', url: '/api/bots', headers, remoteAddress });
+      const response = await gateway.app.inject({ method: 'GET', url: '/api/bots', headers: spoofed(i), remoteAddress });
       if (response.statusCode !== 200) throw new Error(`request ${i} got ${response.statusCode}`);
     }
-    const limited = await gateway.app.inject({ method: 'GET', url: '/api/bots', headers, remoteAddress });
+    const limited = await gateway.app.inject({ method: 'GET', url: '/api/bots', headers: spoofed(1001), remoteAddress });
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.json().error.code).toBe('RATE_LIMITED');
@@ -32,6 +37,29 @@ describe('rate limit, security headers, CORS', () => {
     expect(other.statusCode).toBe(200);
     const health = await gateway.app.inject({ method: 'GET', url: '/health', remoteAddress });
     expect(health.statusCode).not.toBe(429);
+  });
+
+  it('with TRUST_PROXY set, takes the client address from X-Forwarded-For sent by a trusted proxy only', async () => {
+    const proxy = '10.0.0.5';
+    const app = await buildApp({ ...gateway.deps, trustProxy: ['10.0.0.0/8'], apiRateLimitPerMinute: 2 });
+    app.get('/api/test-ip', async (request) => ({ ip: request.ip }));
+    try {
+      const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+      const via = (client: string, remoteAddress = proxy) =>
+        app.inject({ method: 'GET', url: '/api/test-ip', headers: { ...headers, 'x-forwarded-for': client }, remoteAddress });
+      const first = await via('198.51.100.1');
+      expect(first.statusCode).toBe(200);
+      expect(first.json()).toEqual({ ip: '198.51.100.1' });
+      expect((await via('198.51.100.1')).statusCode).toBe(200);
+      expect((await via('198.51.100.1')).statusCode).toBe(429);
+      // Another client behind the same proxy has its own budget.
+      expect((await via('198.51.100.2')).json()).toEqual({ ip: '198.51.100.2' });
+      // From outside the trusted range the header is ignored: the peer is the client.
+      const direct = await via('198.51.100.3', '203.0.113.9');
+      expect(direct.json()).toEqual({ ip: '203.0.113.9' });
+    } finally {
+      await app.close();
+    }
   });
 
   it('sends security headers with a CSP that only allows our own scripts', async () => {

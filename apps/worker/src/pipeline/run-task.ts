@@ -188,7 +188,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
         runner: runnerLabel,
         model,
       });
-      await replyToSource(deps, task, `agent-bot stopped: ${message}`);
+      await replyToSource(deps, task, reporter, `agent-bot stopped: ${message}`);
       // The row is normally cancelled already (by the API); this covers a cancel seen first here.
       await deps.tasks.cancel(taskId, message);
       await reporter.log('cancelled', message, { code });
