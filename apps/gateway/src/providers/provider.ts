@@ -18,6 +18,16 @@ export type Identified =
   | { kind: 'immediate'; status: number; body: unknown }
   | { kind: 'rejected'; rejection: Rejection };
 
+/** Delivery ids are stored under a unique index: a missing or oversized one is refused, never guessed. */
+export function isUsableDeliveryId(deliveryId: string | undefined): deliveryId is string {
+  return deliveryId !== undefined && deliveryId !== '' && deliveryId.length <= 200;
+}
+
+/** The 400 for a delivery without a usable id; `source` names where the provider puts it. */
+export function deliveryIdMissing(source: string): Identified {
+  return { kind: 'rejected', rejection: { status: 400, code: 'DELIVERY_ID_MISSING', message: `${source} is required` } };
+}
+
 /** The result of normalising an event: a task to create, or why nothing is done. */
 export type NormaliseOutcome = { kind: 'task'; request: TaskRequest } | { kind: 'ignored'; reason: string };
 

@@ -1,5 +1,12 @@
 import { isFormContentType, parseJsonBody } from '../parse-body.js';
-import { type WebhookProviderAdapter, type WebhookSecretSource, headerValue, reject } from '../provider.js';
+import {
+  type WebhookProviderAdapter,
+  type WebhookSecretSource,
+  deliveryIdMissing,
+  headerValue,
+  isUsableDeliveryId,
+  reject,
+} from '../provider.js';
 import type { GitHubPayload } from './github-payload.js';
 import { normaliseGitHub } from './normalise-github.js';
 import { createGitHubVerifier } from './verify-github.js';
@@ -34,12 +41,7 @@ export function createGitHubAdapter(options: { secret: WebhookSecretSource }): W
     identify({ headers, payload }) {
       const deliveryId = headerValue(headers, 'x-github-delivery');
       const event = headerValue(headers, 'x-github-event');
-      if (!deliveryId || deliveryId.length > 200) {
-        return {
-          kind: 'rejected',
-          rejection: { status: 400, code: 'DELIVERY_ID_MISSING', message: 'X-GitHub-Delivery is required' },
-        };
-      }
+      if (!isUsableDeliveryId(deliveryId)) return deliveryIdMissing('X-GitHub-Delivery');
       if (!event || !EVENT_NAME.test(event)) {
         return { kind: 'rejected', rejection: { status: 400, code: 'EVENT_MISSING', message: 'X-GitHub-Event is required' } };
       }

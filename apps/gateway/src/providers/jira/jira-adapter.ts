@@ -8,6 +8,8 @@ import {
   headerValue,
   ignored,
   reject,
+  deliveryIdMissing,
+  isUsableDeliveryId,
 } from '../provider.js';
 import { sanitizeUntrustedText } from '../sanitize.js';
 import { hmacSha256Matches } from '../signatures.js';
@@ -102,12 +104,7 @@ export function createJiraAdapter(options: { secret: string | undefined }): Webh
 
     identify({ payload, headers }) {
       const deliveryId = headerValue(headers, 'x-atlassian-webhook-identifier');
-      if (!deliveryId || deliveryId.length > 200) {
-        return {
-          kind: 'rejected',
-          rejection: { status: 400, code: 'DELIVERY_ID_MISSING', message: 'X-Atlassian-Webhook-Identifier is required' },
-        };
-      }
+      if (!isUsableDeliveryId(deliveryId)) return deliveryIdMissing('X-Atlassian-Webhook-Identifier');
       const p = payload as JiraPayload;
       const event = typeof p.webhookEvent === 'string' ? p.webhookEvent.slice(0, 100) : 'unknown';
       const action = typeof p.issue_event_type_name === 'string' ? p.issue_event_type_name.slice(0, 100) : null;

@@ -7,6 +7,8 @@ import {
   headerValue,
   ignored,
   reject,
+  deliveryIdMissing,
+  isUsableDeliveryId,
 } from '../provider.js';
 import { sanitizeUntrustedText } from '../sanitize.js';
 import { hmacSha256Matches, isHexSha256 } from '../signatures.js';
@@ -106,9 +108,7 @@ export function createSentryAdapter(options: { secret: string | undefined }): We
     identify({ payload, headers }) {
       const deliveryId = headerValue(headers, 'request-id');
       const resource = headerValue(headers, 'sentry-hook-resource');
-      if (!deliveryId || deliveryId.length > 200) {
-        return { kind: 'rejected', rejection: { status: 400, code: 'DELIVERY_ID_MISSING', message: 'Request-ID is required' } };
-      }
+      if (!isUsableDeliveryId(deliveryId)) return deliveryIdMissing('Request-ID');
       if (!resource || !/^[a-z_]{1,64}$/.test(resource)) {
         return {
           kind: 'rejected',

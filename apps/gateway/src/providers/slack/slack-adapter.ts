@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isFormContentType, parseJsonBody } from '../parse-body.js';
-import { type NormaliseOutcome, type WebhookProviderAdapter, ignored } from '../provider.js';
+import { type NormaliseOutcome, type WebhookProviderAdapter, deliveryIdMissing, ignored } from '../provider.js';
 import { sanitizeUntrustedText } from '../sanitize.js';
 import { kindFromText } from '../task-kind.js';
 import { createSlackVerifier } from './verify-slack.js';
@@ -107,9 +107,7 @@ export function createSlackAdapter(options: { secret: string | undefined }): Web
       const p = payload as SlackPayload;
       if (p.type === 'url_verification') return { kind: 'immediate', status: 200, body: { challenge: p.challenge ?? '' } };
       if (p.type === 'event_callback') {
-        if (!p.event_id) {
-          return { kind: 'rejected', rejection: { status: 400, code: 'DELIVERY_ID_MISSING', message: 'event_id is required' } };
-        }
+        if (!p.event_id) return deliveryIdMissing('event_id');
         // Retries (X-Slack-Retry-Num) carry the same event_id, so they dedupe here.
         return { kind: 'delivery', deliveryId: p.event_id, event: p.event?.type ?? 'unknown', action: p.event?.subtype ?? null };
       }
