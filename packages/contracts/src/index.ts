@@ -63,6 +63,7 @@ export type {
   BoardSnapshot,
 } from './ws-protocol.js';
 export { AppError, PermanentJobError, ERROR_CODES, errorCodeOf, type ErrorCode } from './errors.js';
+export { CallBatcher, type CallBatcherOptions } from './batching/call-batcher.js';
 export type {
   JobQueue,
   JobConsumer,

@@ -1,4 +1,5 @@
 import {
+  CallBatcher,
   type EnqueueOptions,
   type EnqueueResult,
   type JobName,
@@ -9,7 +10,7 @@ import {
   jobCatalog,
 } from '@agent-bot/contracts';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { Queue } from 'bullmq';
+import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobDefinitions } from './job-definitions.js';
 import { toBullPriority } from './priorities.js';
@@ -29,12 +30,20 @@ export interface BullMqJobQueueOptions {
   definitions?: JobDefinitions;
 }
 
+interface PendingAdd {
+  name: JobName;
+  data: unknown;
+  jobId: string;
+  opts: JobsOptions;
+}
+
 export class BullMqJobQueue implements JobQueue {
   private readonly queue: Queue;
   private readonly connection: Redis;
   private readonly keepCompletedSeconds: number;
   private readonly keepFailedSeconds: number;
   private readonly definitions: JobDefinitions;
+  private readonly adds: CallBatcher<PendingAdd, EnqueueResult>;
 
   constructor(options: BullMqJobQueueOptions) {
     this.connection = options.connection;
@@ -50,23 +59,53 @@ export class BullMqJobQueue implements JobQueue {
     this.keepCompletedSeconds = options.keepCompletedSeconds ?? 24 * 3600;
     this.keepFailedSeconds = options.keepFailedSeconds ?? 7 * 24 * 3600;
     this.definitions = options.definitions ?? jobCatalog;
+    // Enqueues that arrive together (a burst of webhooks) cost two pipelined round trips in all.
+    this.adds = new CallBatcher({ run: (adds) => this.addBatch(adds), maxBatch: 500, concurrency: 2 });
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions): Promise<EnqueueResult> {
     const definition = this.definitions[name];
     const data = definition.payload.parse(payload);
-    // BullMQ ignores a reused id only while the old job exists; the caller keeps permanent dedupe.
-    if (await this.queue.getJob(options.jobId)) return { jobId: options.jobId, deduplicated: true };
-    await this.queue.add(name, data, {
+    return this.adds.call({
+      name,
+      data,
       jobId: options.jobId,
-      priority: toBullPriority(options.priority),
-      attempts: definition.attempts,
-      backoff: { type: definition.backoff.type, delay: definition.backoff.delayMs },
-      delay: options.delayMs,
-      removeOnComplete: { age: this.keepCompletedSeconds },
-      removeOnFail: { age: this.keepFailedSeconds },
+      opts: {
+        jobId: options.jobId,
+        priority: toBullPriority(options.priority),
+        attempts: definition.attempts,
+        backoff: { type: definition.backoff.type, delay: definition.backoff.delayMs },
+        delay: options.delayMs,
+        removeOnComplete: { age: this.keepCompletedSeconds },
+        removeOnFail: { age: this.keepFailedSeconds },
+      },
     });
-    return { jobId: options.jobId, deduplicated: false };
+  }
+
+  /**
+   * BullMQ ignores a reused id only while the old job exists (the caller keeps permanent dedupe), and
+   * does not say whether it did: one pipeline asks which ids exist, then one addBulk adds the others.
+   */
+  private async addBatch(adds: PendingAdd[]): Promise<EnqueueResult[]> {
+    // Like BullMQ's own calls, wait for the connection (a producer connection has no offline queue).
+    await this.queue.waitUntilReady();
+    const pipeline = this.connection.pipeline();
+    for (const add of adds) pipeline.exists(this.queue.toKey(add.jobId));
+    const answers = (await pipeline.exec()) ?? [];
+    const queued = new Set<string>();
+    answers.forEach(([error, count], index) => {
+      if (error) throw error;
+      if (count === 1) queued.add((adds[index] as PendingAdd).jobId);
+    });
+    const fresh = new Map<string, PendingAdd>();
+    for (const add of adds) if (!queued.has(add.jobId) && !fresh.has(add.jobId)) fresh.set(add.jobId, add);
+    if (fresh.size > 0) await this.queue.addBulk([...fresh.values()].map(({ name, data, opts }) => ({ name, data, opts })));
+    // Within one batch, the first call with an id queues it and later ones are duplicates.
+    return adds.map(({ jobId }) => {
+      const first = fresh.get(jobId);
+      if (first) fresh.delete(jobId);
+      return { jobId, deduplicated: first === undefined };
+    });
   }
 
   async depth(): Promise<QueueDepth> {

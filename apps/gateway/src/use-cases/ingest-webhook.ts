@@ -8,7 +8,7 @@ import {
 } from '../providers/provider.js';
 import { decideWithoutLookups } from './decide-without-lookups.js';
 import { stripNulDeep } from './strip-nul.js';
-import { type ProcessDeliveryDeps, type ProcessResult, enqueue, processDelivery } from './process-delivery.js';
+import { type ProcessDeliveryDeps, type ProcessResult, enqueueSettled, processDelivery } from './process-delivery.js';
 
 export type IngestResponse = { status: number; body: unknown };
 
@@ -93,7 +93,7 @@ export async function ingestWebhook(
     if (settled?.kind === 'ignored') result = { status: 'ignored', taskId: null, reason: settled.reason };
     else if (task) {
       deps.metrics.tasksCreatedTotal.inc({ source: task.source, kind: task.kind });
-      result = await enqueue(deps, delivery, task);
+      result = await enqueueSettled(deps, delivery, task);
     } else result = await processDelivery(deps, adapter, delivery);
   } catch (error) {
     // Stored but not settled (the database failed mid-way): acknowledged; the reconciler finishes it.

@@ -79,18 +79,42 @@ async function settle(deps: ProcessDeliveryDeps, adapter: WebhookProviderAdapter
 export async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
   // A task that already ran (a replay of a settled delivery) is not queued again.
   if (task.status === 'queued') {
-    try {
-      await deps.queue.enqueue('task.run', { taskId: task.id }, { jobId: task.id, priority: task.priority });
-    } catch (error) {
-      deps.logger.warn(
-        { err: error, deliveryId: delivery.id, taskId: task.id },
-        'queue unavailable; delivery left for the reconciler',
-      );
-      return { status: 'received', taskId: task.id, reason: 'queue unavailable; will be queued when it is back' };
-    }
+    const deferred = await handToQueue(deps, delivery, task);
+    if (deferred) return deferred;
   }
   await deps.deliveries.markEnqueued(delivery.id, task.id);
   return { status: 'enqueued', taskId: task.id, reason: null };
+}
+
+/**
+ * Queues the task of a delivery that recordSettled stored already `enqueued` (no second write on
+ * success). When the queue is down the delivery goes back to `received` for the reconciler; should
+ * even that write fail, the task ledger still finds the task.
+ */
+export async function enqueueSettled(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
+  const deferred = await handToQueue(deps, delivery, task);
+  if (!deferred) return { status: 'enqueued', taskId: task.id, reason: null };
+  await deps.deliveries.markDeferred(delivery.id, deferred.reason).catch((error: unknown) => {
+    deps.logger.warn({ err: error, deliveryId: delivery.id, taskId: task.id }, 'could not mark the delivery deferred');
+  });
+  return deferred;
+}
+
+async function handToQueue(
+  deps: ProcessDeliveryDeps,
+  delivery: Delivery,
+  task: Task,
+): Promise<Extract<ProcessResult, { status: 'received' }> | undefined> {
+  try {
+    await deps.queue.enqueue('task.run', { taskId: task.id }, { jobId: task.id, priority: task.priority });
+    return undefined;
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, deliveryId: delivery.id, taskId: task.id },
+      'queue unavailable; delivery left for the reconciler',
+    );
+    return { status: 'received', taskId: task.id, reason: 'queue unavailable; will be queued when it is back' };
+  }
 }
 
 async function fail(deps: ProcessDeliveryDeps, delivery: Delivery, reason: string): Promise<ProcessResult> {

@@ -96,3 +96,46 @@ describe('Redis outage during ingestion', () => {
     expect(ledger.unqueued).toBe(0);
   });
 });
+
+describe('a gateway that dies between storing a delivery and queueing its task', () => {
+  it('leaves the delivery enqueued and the task queued; the reconciler queues it exactly once', async () => {
+    // What the live path writes first (delivery + task in one statement), with no queueing after it.
+    const { delivery, task } = await gw.ingestion.deliveries.recordSettled(
+      {
+        provider: 'github',
+        deliveryId: 'crashed-before-queue',
+        event: 'issue_comment',
+        action: 'created',
+        headers: {},
+        body: '{}',
+      },
+      { kind: 'task', request: { kind: 'fix', priority: 'P1', source: 'github', prompt: 'fix it', context: {} } },
+    );
+    if (!task) throw new Error('expected a task');
+    expect(delivery.status).toBe('enqueued');
+    expect(await gw.jobIds()).not.toContain(task.id);
+
+    const reports = await Promise.all([gw.reconciler.runOnce({ minAgeMs: 0 }), gw.reconciler.runOnce({ minAgeMs: 0 })]);
+    expect(reports.reduce((sum, r) => sum + r.tasks, 0)).toBe(1);
+    expect(await gw.jobIds()).toContain(task.id);
+    expect(await gw.reconciler.runOnce({ minAgeMs: 0 })).toMatchObject({ deliveries: 0, tasks: 0 });
+    const [row] = await gw.db.sql<
+      [{ enqueued: boolean }]
+    >`select enqueued_at is not null as enqueued from tasks where id = ${task.id}`;
+    expect(row.enqueued).toBe(true);
+  });
+
+  it('confirms a waiting webhook task that did reach the queue without queueing it twice', async () => {
+    const response = await postMention(500);
+    expect(response.json()).toMatchObject({ status: 'enqueued' });
+    const taskId = response.json().task_id as string;
+    const before = (await gw.jobIds()).length;
+    const report = await gw.reconciler.runOnce({ minAgeMs: 0 });
+    expect(report.tasks).toBe(0);
+    expect((await gw.jobIds()).length).toBe(before);
+    const [row] = await gw.db.sql<
+      [{ enqueued: boolean }]
+    >`select enqueued_at is not null as enqueued from tasks where id = ${taskId}`;
+    expect(row.enqueued).toBe(true);
+  });
+});

@@ -21,7 +21,9 @@ export interface DeliveryRepository {
   record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }>;
   /**
    * Stores a delivery together with its already-known outcome in one durable write: ignored with
-   * its reason, or `received` with its task created and linked (then queue it and markEnqueued).
+   * its reason, or `enqueued` with its task created (`queued`) and linked. The caller then queues the
+   * job; if that fails it calls markDeferred. A task that never reached the queue, also after a crash
+   * in between, is found by TaskQueueLedger.listUnenqueued and queued by the reconciler.
    * Same uniqueness as `record`: a duplicate writes nothing and returns the stored delivery.
    */
   recordSettled(
@@ -39,6 +41,8 @@ export interface DeliveryRepository {
   markAttempt(id: string): Promise<void>;
   /** Settles the delivery as enqueued and records its task as handed to the queue (TaskQueueLedger). */
   markEnqueued(id: string, taskId: string): Promise<void>;
+  /** Puts a settled delivery back to `received` (the queue was down) for the reconciler to finish. */
+  markDeferred(id: string, reason: string): Promise<void>;
   markIgnored(id: string, reason: string): Promise<void>;
   markFailed(id: string, reason: string): Promise<void>;
   /**

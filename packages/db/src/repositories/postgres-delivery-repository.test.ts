@@ -69,7 +69,7 @@ describe('PostgresDeliveryRepository', () => {
     const task = fresh[0]?.task;
     expect(task?.deliveryId).toBe(fresh[0]?.delivery.id);
     expect(task?.status).toBe('queued');
-    expect(fresh[0]?.delivery).toMatchObject({ status: 'received', taskId: task?.id, attempts: 1 });
+    expect(fresh[0]?.delivery).toMatchObject({ status: 'enqueued', taskId: task?.id, attempts: 1 });
     const stored = await deliveries.get(fresh[0]?.delivery.id as string);
     expect(stored).toMatchObject({ taskId: task?.id, body: '{"x":1}', headers: { a: 'b' } });
     const [count] = await db.sql<[{ n: number }]>`
@@ -94,7 +94,7 @@ describe('PostgresDeliveryRepository', () => {
       } else if (i % 2 === 0) {
         expect(result.duplicate).toBe(false);
         expect(result.task?.prompt).toBe(`p${i}`);
-        expect(result.delivery).toMatchObject({ deliveryId: `mixed-${i}`, status: 'received', taskId: result.task?.id });
+        expect(result.delivery).toMatchObject({ deliveryId: `mixed-${i}`, status: 'enqueued', taskId: result.task?.id });
       } else {
         expect(result).toMatchObject({
           duplicate: false,

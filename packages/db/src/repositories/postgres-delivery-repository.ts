@@ -1,12 +1,13 @@
-import type {
-  Delivery,
-  DeliveryListFilter,
-  DeliveryRepository,
-  DeliverySummary,
-  NewDelivery,
-  ParsedTaskRequest,
-  SettledOutcome,
-  Task,
+import {
+  CallBatcher,
+  type Delivery,
+  type DeliveryListFilter,
+  type DeliveryRepository,
+  type DeliverySummary,
+  type NewDelivery,
+  type ParsedTaskRequest,
+  type SettledOutcome,
+  type Task,
 } from '@agent-bot/contracts';
 import type { Sql } from '../create-sql.js';
 import { type DeliveryRow, toDelivery, toDeliverySummary } from './delivery-row.js';
@@ -39,17 +40,9 @@ export interface PostgresDeliveryRepositoryOptions {
   relaxedSql?: Sql;
 }
 
-interface PendingMark {
-  id: string;
-  taskId: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 export class PostgresDeliveryRepository implements DeliveryRepository {
   private readonly relaxed: Sql;
-  private readonly pendingMarks: PendingMark[] = [];
-  private flushingMarks = false;
+  private readonly marks: CallBatcher<{ id: string; taskId: string }, undefined>;
   private readonly settledWriter: SettledBatchWriter;
 
   constructor(
@@ -58,6 +51,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   ) {
     this.relaxed = options.relaxedSql ?? sql;
     this.settledWriter = new SettledBatchWriter(sql);
+    this.marks = new CallBatcher({ run: (marks) => this.writeMarks(marks), maxBatch: 500 });
   }
 
   async record(delivery: NewDelivery): Promise<{ delivery: Delivery; duplicate: boolean }> {
@@ -144,30 +138,23 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
    * round trip for many deliveries under load); each call resolves once its own mark is written.
    */
   markEnqueued(id: string, taskId: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pendingMarks.push({ id, taskId, resolve, reject });
-      if (!this.flushingMarks) void this.flushMarks();
-    });
+    return this.marks.call({ id, taskId });
   }
 
-  private async flushMarks(): Promise<void> {
-    this.flushingMarks = true;
-    while (this.pendingMarks.length > 0) {
-      const batch = this.pendingMarks.splice(0, 500);
-      try {
-        const ids = batch.map((mark) => mark.id);
-        const taskIds = batch.map((mark) => mark.taskId);
-        await this.relaxed`
-          with marks as (select * from unnest(${ids}::uuid[], ${taskIds}::uuid[]) as m(id, task_id)),
-          ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) from marks where tasks.id = marks.task_id)
-          update deliveries set status = 'enqueued', task_id = marks.task_id, reason = null, processed_at = now()
-          from marks where deliveries.id = marks.id`;
-        for (const mark of batch) mark.resolve();
-      } catch (error) {
-        for (const mark of batch) mark.reject(error);
-      }
-    }
-    this.flushingMarks = false;
+  private async writeMarks(marks: Array<{ id: string; taskId: string }>): Promise<undefined[]> {
+    const ids = marks.map((mark) => mark.id);
+    const taskIds = marks.map((mark) => mark.taskId);
+    await this.relaxed`
+      with marks as (select * from unnest(${ids}::uuid[], ${taskIds}::uuid[]) as m(id, task_id)),
+      ledger as (update tasks set enqueued_at = coalesce(enqueued_at, now()) from marks where tasks.id = marks.task_id)
+      update deliveries set status = 'enqueued', task_id = marks.task_id, reason = null, processed_at = now()
+      from marks where deliveries.id = marks.id`;
+    return marks.map(() => undefined);
+  }
+
+  async markDeferred(id: string, reason: string): Promise<void> {
+    // Back to `received` with no lease: the reconciler claims it once it is old enough.
+    await this.relaxed`update deliveries set status = 'received', reason = ${reason}, processed_at = null where id = ${id}`;
   }
 
   async markIgnored(id: string, reason: string): Promise<void> {

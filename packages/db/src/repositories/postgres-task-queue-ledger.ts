@@ -12,8 +12,11 @@ export class PostgresTaskQueueLedger implements TaskQueueLedger {
     const rows = await this.sql<Array<{ id: string; priority: number }>>`
       select id, priority from tasks
       where status = 'queued' and enqueued_at is null
-        -- A delivery's task is queued through its delivery (claimed under a lease), not here.
-        and delivery_id is null
+        -- A delivery still \`received\` is finished through its delivery (claimed under a lease), not
+        -- here; a settled delivery's task is written \`queued\` before the job is added, so a crash or a
+        -- Redis outage in between leaves it here.
+        and (delivery_id is null or not exists (
+          select 1 from deliveries d where d.id = tasks.delivery_id and d.status = 'received'))
         and created_at <= now() - make_interval(secs => ${options.olderThanMs / 1000})
       order by created_at
       limit ${options.limit}`;

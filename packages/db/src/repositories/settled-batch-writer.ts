@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Delivery, NewDelivery, SettledOutcome, Task } from '@agent-bot/contracts';
+import { CallBatcher, type Delivery, type NewDelivery, type SettledOutcome, type Task } from '@agent-bot/contracts';
 import type { Sql } from '../create-sql.js';
 import { type DeliveryRow, toDelivery } from './delivery-row.js';
 import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
@@ -13,8 +13,6 @@ export interface SettledResult {
 interface Pending {
   delivery: NewDelivery;
   outcome: SettledOutcome;
-  resolve: (result: SettledResult) => void;
-  reject: (error: unknown) => void;
 }
 
 /** One distinct delivery of a batch, with the ids generated for it. */
@@ -22,7 +20,9 @@ interface Row {
   pending: Pending;
   id: string;
   taskId: string | null;
-  copies: Pending[];
+  /** Positions in the batch of this delivery's later copies (duplicates within the batch). */
+  copies: number[];
+  index: number;
 }
 
 type ResultRow = Partial<TaskRow> & { d_id: string; d_received_at: Date; d_processed_at: Date | null };
@@ -30,62 +30,65 @@ type ResultRow = Partial<TaskRow> & { d_id: string; d_received_at: Date; d_proce
 const MAX_BATCH = 200;
 /** A batch stops growing past this many body characters (GitHub bodies reach 25 MB). */
 const MAX_BATCH_BODY = 8 * 1024 * 1024;
+/**
+ * Batches written at once: while one waits for its commit, the next is already being sent, so a
+ * request never waits for a whole earlier batch plus its own.
+ */
+const CONCURRENT_BATCHES = 3;
 
 /**
  * Writes settled deliveries (and their tasks) that arrive together in one statement, so one
  * durable commit covers many webhooks under load; a lone delivery is written at once. Each caller
  * gets its own result. Within a batch, later copies of a delivery are duplicates of the first; the
  * unique index decides against rows written elsewhere.
+ *
+ * A delivery whose outcome is a task is stored `enqueued` with its task `queued` in the same
+ * statement: the task row is the queue's ledger. The caller then hands the job to the queue; if
+ * that fails it marks the delivery deferred, and a task that never reached the queue (even after a
+ * crash right here) is queued by the reconciler (TaskQueueLedger.listUnenqueued).
  */
 export class SettledBatchWriter {
-  private readonly pending: Pending[] = [];
-  private flushing = false;
+  private readonly batcher: CallBatcher<Pending, SettledResult>;
 
-  constructor(private readonly sql: Sql) {}
-
-  write(delivery: NewDelivery, outcome: SettledOutcome): Promise<SettledResult> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ delivery, outcome, resolve, reject });
-      if (!this.flushing) void this.flush();
+  constructor(private readonly sql: Sql) {
+    this.batcher = new CallBatcher({
+      run: (batch) => this.writeBatch(batch),
+      maxBatch: MAX_BATCH,
+      weigh: (pending) => pending.delivery.body.length,
+      maxWeight: MAX_BATCH_BODY,
+      concurrency: CONCURRENT_BATCHES,
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.pending.length > 0) {
-      let size = 0;
-      let count = 0;
-      while (count < this.pending.length && count < MAX_BATCH && (count === 0 || size < MAX_BATCH_BODY)) {
-        size += this.pending[count]?.delivery.body.length ?? 0;
-        count += 1;
-      }
-      const batch = this.pending.splice(0, count);
-      try {
-        await this.writeBatch(batch);
-      } catch (error) {
-        for (const item of batch) item.reject(error);
-      }
-    }
-    this.flushing = false;
+  write(delivery: NewDelivery, outcome: SettledOutcome): Promise<SettledResult> {
+    return this.batcher.call({ delivery, outcome });
   }
 
-  private async writeBatch(batch: Pending[]): Promise<void> {
+  private async writeBatch(batch: Pending[]): Promise<SettledResult[]> {
     const byKey = new Map<string, Row>();
-    for (const pending of batch) {
+    batch.forEach((pending, index) => {
       const key = JSON.stringify([pending.delivery.provider, pending.delivery.deliveryId]);
       const first = byKey.get(key);
-      if (first) first.copies.push(pending);
+      if (first) first.copies.push(index);
       else
-        byKey.set(key, { pending, id: randomUUID(), taskId: pending.outcome.kind === 'task' ? randomUUID() : null, copies: [] });
-    }
+        byKey.set(key, {
+          pending,
+          index,
+          id: randomUUID(),
+          taskId: pending.outcome.kind === 'task' ? randomUUID() : null,
+          copies: [],
+        });
+    });
     const rows = [...byKey.values()];
-    const results = await this.insert(rows);
+    const found = await this.insert(rows);
+    const results: SettledResult[] = new Array(batch.length);
     for (const row of rows) {
-      const result = results.get(row.id);
+      const result = found.get(row.id);
       const settled = result ? this.fresh(row, result) : await this.existing(row.pending.delivery);
-      row.pending.resolve(settled);
-      for (const copy of row.copies) copy.resolve({ delivery: settled.delivery, duplicate: true, task: null });
+      results[row.index] = settled;
+      for (const copy of row.copies) results[copy] = { delivery: settled.delivery, duplicate: true, task: null };
     }
+    return results;
   }
 
   private async insert(rows: Row[]): Promise<Map<string, ResultRow>> {
@@ -95,8 +98,8 @@ export class SettledBatchWriter {
       rows.map(({ pending: { delivery, outcome }, id, taskId }) => {
         const ignored = outcome.kind === 'ignored';
         return sql`(${id}::uuid, ${delivery.provider}, ${delivery.deliveryId}, ${delivery.event}, ${delivery.action ?? null},
-                    ${sql.json(delivery.headers)}, ${delivery.body}, 1, ${ignored ? 'ignored' : 'received'},
-                    ${ignored ? outcome.reason : null}, ${ignored ? sql`now()` : null}, ${taskId}::uuid)`;
+                    ${sql.json(delivery.headers)}, ${delivery.body}, 1, ${ignored ? 'ignored' : 'enqueued'},
+                    ${ignored ? outcome.reason : null}, now(), ${taskId}::uuid)`;
       }),
     );
     const taskRows = rows.filter((row) => row.taskId !== null);
@@ -147,7 +150,7 @@ export class SettledBatchWriter {
         deliveryId: delivery.deliveryId,
         event: delivery.event,
         action: delivery.action ?? null,
-        status: ignored ? 'ignored' : 'received',
+        status: ignored ? 'ignored' : 'enqueued',
         reason: ignored ? outcome.reason : null,
         taskId: row.taskId,
         headers: delivery.headers,

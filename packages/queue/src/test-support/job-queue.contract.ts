@@ -106,6 +106,17 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory):
       expect(calls).toHaveLength(1);
     });
 
+    it('queues a job id once when the same id arrives many times at once', async () => {
+      const h = await harness();
+      const taskId = randomUUID();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => h.queue.enqueue('task.run', { taskId }, { jobId: taskId, priority: 'P2' })),
+      );
+      expect(results.filter((result) => !result.deduplicated)).toHaveLength(1);
+      const depth = await h.queue.depth();
+      expect(depth.waiting + depth.prioritized).toBe(1);
+    });
+
     it('rejects a payload that does not match the catalog, queuing nothing', async () => {
       const h = await harness();
       await expect(
