@@ -60,7 +60,8 @@ export class BullMqJobQueue implements JobQueue {
     this.keepFailedSeconds = options.keepFailedSeconds ?? 7 * 24 * 3600;
     this.definitions = options.definitions ?? jobCatalog;
     // Enqueues that arrive together (a burst of webhooks) cost two pipelined round trips in all.
-    this.adds = new CallBatcher({ run: (adds) => this.addBatch(adds), maxBatch: 500, concurrency: 2 });
+    // One batch at a time, so a batch's existence check sees every add of the batch before it.
+    this.adds = new CallBatcher({ run: (adds) => this.addBatch(adds), maxBatch: 500 });
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions): Promise<EnqueueResult> {

@@ -27,6 +27,25 @@ interface Row {
 
 type ResultRow = Partial<TaskRow> & { d_id: string; d_received_at: Date; d_processed_at: Date | null };
 
+const INSERT_SETTLED = `
+  with d as (
+    insert into deliveries (id, provider, delivery_id, event, action, headers, body, attempts, status, reason, processed_at, task_id)
+    select r.id, r.provider, r.delivery_id, r.event, r.action, r.headers, r.body, 1, r.status, r.reason, now(), r.task_id
+    from json_to_recordset($1::text::json) as r(id uuid, provider text, delivery_id text, event text, action text, headers jsonb,
+                                          body text, status text, reason text, task_id uuid)
+    on conflict (provider, delivery_id) do nothing
+    returning id, received_at, processed_at),
+  t as (
+    insert into tasks (id, kind, priority, source, title, prompt, repo, installation_id, requested_by, runner, model, bot_id,
+                       delivery_id, context)
+    select v.* from json_to_recordset($2::text::json) as v(id uuid, kind text, priority smallint, source text, title text,
+                                                      prompt text, repo text, installation_id text, requested_by text,
+                                                      runner text, model text, bot_id text, delivery_id uuid, context jsonb)
+    where v.delivery_id in (select id from d)
+    returning *)
+  select t.*, d.id as d_id, d.received_at as d_received_at, d.processed_at as d_processed_at
+  from d left join t on t.delivery_id = d.id`;
+
 const MAX_BATCH = 200;
 /** A batch stops growing past this many body characters (GitHub bodies reach 25 MB). */
 const MAX_BATCH_BODY = 8 * 1024 * 1024;
@@ -91,52 +110,50 @@ export class SettledBatchWriter {
     return results;
   }
 
+  /**
+   * One statement of constant text whatever the batch size (prepared once per connection): the rows
+   * travel as one JSON document that json_to_recordset turns back into typed columns. Building a
+   * VALUES list instead cost about twice the CPU per delivery, here and in PostgreSQL.
+   */
   private async insert(rows: Row[]): Promise<Map<string, ResultRow>> {
-    const sql = this.sql;
-    const join = (fragments: ReturnType<Sql>[]) => fragments.reduce((list, fragment) => sql`${list}, ${fragment}`);
-    const deliveries = join(
-      rows.map(({ pending: { delivery, outcome }, id, taskId }) => {
-        const ignored = outcome.kind === 'ignored';
-        return sql`(${id}::uuid, ${delivery.provider}, ${delivery.deliveryId}, ${delivery.event}, ${delivery.action ?? null},
-                    ${sql.json(delivery.headers)}, ${delivery.body}, 1, ${ignored ? 'ignored' : 'enqueued'},
-                    ${ignored ? outcome.reason : null}, now(), ${taskId}::uuid)`;
-      }),
-    );
-    const taskRows = rows.filter((row) => row.taskId !== null);
-    const insertDeliveries = sql`
-      insert into deliveries (id, provider, delivery_id, event, action, headers, body, attempts, status, reason, processed_at, task_id)
-      values ${deliveries}
-      on conflict (provider, delivery_id) do nothing
-      returning id, received_at, processed_at`;
-    let found: ResultRow[];
-    if (taskRows.length === 0) {
-      found = await sql<ResultRow[]>`
-        with d as (${insertDeliveries})
-        select d.id as d_id, d.received_at as d_received_at, d.processed_at as d_processed_at from d`;
-    } else {
-      const tasks = join(
-        taskRows.map(({ pending: { outcome }, id, taskId }) => {
-          const request = outcome.kind === 'task' ? outcome.request : undefined;
-          if (!request) throw new Error('task row without a request');
-          return sql`(${taskId}::uuid, ${request.kind}::text, ${priorityToNumber(request.priority)}::smallint, ${request.source}::text,
-                      ${request.title ?? null}::text, ${request.prompt}::text, ${request.repo ?? null}::text,
-                      ${request.installationId ?? null}::text, ${request.requestedBy ?? null}::text, ${request.runner ?? null}::text,
-                      ${request.model ?? null}::text, ${request.botId ?? null}::text, ${id}::uuid, ${sql.json(request.context as never)}::jsonb)`;
-        }),
-      );
-      // Both inserts in one statement: the foreign keys between the rows are checked at its end.
-      found = await sql<ResultRow[]>`
-        with d as (${insertDeliveries}),
-        t as (
-          insert into tasks (id, kind, priority, source, title, prompt, repo, installation_id, requested_by,
-                             runner, model, bot_id, delivery_id, context)
-          select v.* from (values ${tasks}) as v(id, kind, priority, source, title, prompt, repo, installation_id,
-                                                  requested_by, runner, model, bot_id, delivery_id, context)
-          where v.delivery_id in (select id from d)
-          returning *)
-        select t.*, d.id as d_id, d.received_at as d_received_at, d.processed_at as d_processed_at
-        from d left join t on t.delivery_id = d.id`;
-    }
+    const deliveries = rows.map(({ pending: { delivery, outcome }, id, taskId }) => ({
+      id,
+      provider: delivery.provider,
+      delivery_id: delivery.deliveryId,
+      event: delivery.event,
+      action: delivery.action ?? null,
+      headers: delivery.headers,
+      body: delivery.body,
+      status: outcome.kind === 'ignored' ? 'ignored' : 'enqueued',
+      reason: outcome.kind === 'ignored' ? outcome.reason : null,
+      task_id: taskId,
+    }));
+    const tasks = rows.flatMap(({ pending: { outcome }, id, taskId }) => {
+      if (outcome.kind !== 'task' || taskId === null) return [];
+      const request = outcome.request;
+      return [
+        {
+          id: taskId,
+          kind: request.kind,
+          priority: priorityToNumber(request.priority),
+          source: request.source,
+          title: request.title ?? null,
+          prompt: request.prompt,
+          repo: request.repo ?? null,
+          installation_id: request.installationId ?? null,
+          requested_by: request.requestedBy ?? null,
+          runner: request.runner ?? null,
+          model: request.model ?? null,
+          bot_id: request.botId ?? null,
+          delivery_id: id,
+          context: request.context,
+        },
+      ];
+    });
+    // Both inserts in one statement: the foreign keys between the rows are checked at its end.
+    const found = await this.sql.unsafe<ResultRow[]>(INSERT_SETTLED, [JSON.stringify(deliveries), JSON.stringify(tasks)], {
+      prepare: true,
+    });
     return new Map(found.map((row) => [row.d_id, row]));
   }
 
