@@ -16,6 +16,8 @@ import type { JobDefinitions } from './job-definitions.js';
 import { toBullPriority } from './priorities.js';
 
 export const DEFAULT_QUEUE_NAME = 'agent-bot';
+/** Per key, 1 when it exists: which job ids of a batch the queue already holds. */
+const EXISTS_EACH = "local found = {} for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end return found";
 const DEPTH_STATES: QueueState[] = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'];
 
 export interface BullMqJobQueueOptions {
@@ -85,19 +87,15 @@ export class BullMqJobQueue implements JobQueue {
 
   /**
    * BullMQ ignores a reused id only while the old job exists (the caller keeps permanent dedupe), and
-   * does not say whether it did: one pipeline asks which ids exist, then one addBulk adds the others.
+   * does not say whether it did: one script asks which ids exist, then one addBulk adds the others.
    */
   private async addBatch(adds: PendingAdd[]): Promise<EnqueueResult[]> {
     // Like BullMQ's own calls, wait for the connection (a producer connection has no offline queue).
     await this.queue.waitUntilReady();
-    const pipeline = this.connection.pipeline();
-    for (const add of adds) pipeline.exists(this.queue.toKey(add.jobId));
-    const answers = (await pipeline.exec()) ?? [];
-    const queued = new Set<string>();
-    answers.forEach(([error, count], index) => {
-      if (error) throw error;
-      if (count === 1) queued.add((adds[index] as PendingAdd).jobId);
-    });
+    const keys = adds.map((add) => this.queue.toKey(add.jobId));
+    // One command for the whole batch (a pipeline of EXISTS cost ~30 µs of CPU per job here).
+    const exists = (await this.connection.eval(EXISTS_EACH, keys.length, ...keys)) as number[];
+    const queued = new Set(adds.filter((_, index) => exists[index] === 1).map((add) => add.jobId));
     const fresh = new Map<string, PendingAdd>();
     for (const add of adds) if (!queued.has(add.jobId) && !fresh.has(add.jobId)) fresh.set(add.jobId, add);
     if (fresh.size > 0) await this.queue.addBulk([...fresh.values()].map(({ name, data, opts }) => ({ name, data, opts })));
