@@ -24,6 +24,7 @@ import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/
 import { BullMqJobQueue, RedisEventBus, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
 import { TEST_REDIS_URL, createTestDatabase, deleteRedisPrefix, freePort, uniqueRedisPrefix } from '@agent-bot/testing';
 import autocannon from 'autocannon';
+import { type CpuSample, cpuPerOperation, sampleCpu } from './support/process-cpu.js';
 import Fastify from 'fastify';
 import { buildApp } from '../apps/gateway/src/app.js';
 import { UnconfiguredRepositoryPermissions } from '../apps/gateway/src/providers/github/unconfigured-permissions.js';
@@ -64,6 +65,8 @@ function payload(): string {
 }
 
 interface Figures {
+  /** CPU µs per request: this process (server + load generator), PostgreSQL, Redis. */
+  cpu: CpuSample;
   requests: number;
   rps: number;
   p50: number;
@@ -73,6 +76,7 @@ interface Figures {
 }
 
 async function measure(url: string, body: string, headers: Record<string, string>, seconds: number): Promise<Figures> {
+  const cpuBefore = sampleCpu();
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -91,6 +95,7 @@ async function measure(url: string, body: string, headers: Record<string, string
     ],
   });
   return {
+    cpu: cpuPerOperation(cpuBefore, sampleCpu(), result.requests.total),
     requests: result.requests.total,
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -178,12 +183,12 @@ async function main(): Promise<void> {
       select (select count(*)::int from deliveries) as deliveries, (select count(*)::int from tasks) as tasks,
              (select count(*)::int from deliveries where status = 'enqueued') as enqueued`;
     const row = (name: string, f: Figures) =>
-      `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} ${f.p50.toFixed(1).padStart(8)} ${f.p99.toFixed(1).padStart(8)} ${String(f.non2xx + f.errors).padStart(8)}`;
+      `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} ${f.p50.toFixed(1).padStart(8)} ${f.p99.toFixed(1).padStart(8)} ${String(f.non2xx + f.errors).padStart(8)}   ${[f.cpu.self, f.cpu.postgres, f.cpu.redis].map((v) => v.toFixed(0).padStart(5)).join(' ')}`;
     console.log(
       `\nwebhook ingest: ${(body.length / 1024).toFixed(1)} KB signed issue_comment, ${CONNECTIONS} connections, ${DURATION_SECONDS} s each, ${ROUNDS} rounds`,
     );
     console.log(
-      `${'route'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}`,
+      `${'route'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}   CPU µs/request: node (server+autocannon) postgres redis`,
     );
     rounds.forEach(({ baseline, ingest }, index) => {
       console.log(row(`bare Fastify (baseline), round ${index + 1}`, baseline));

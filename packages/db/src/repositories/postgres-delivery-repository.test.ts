@@ -109,6 +109,15 @@ describe('PostgresDeliveryRepository', () => {
     expect(counts).toEqual({ deliveries: 30, tasks: 15 });
   });
 
+  it('returns the task exactly as stored, defaults included', async () => {
+    const { task } = await deliveries.recordSettled(newDelivery('as-stored-1'), {
+      kind: 'task',
+      request: { ...request, title: 'T', repo: 'octo/widgets', context: { url: 'https://example.test/1', n: 2 } },
+    });
+    const stored = await new PostgresTaskRepository(db.sql).get(task?.id as string);
+    expect(task).toEqual(stored);
+  });
+
   it('stores large bodies lz4-compressed (cheaper to write than the default pglz)', async () => {
     const body = JSON.stringify({ text: 'The flaky test fails about one run in ten. '.repeat(200) });
     const { delivery } = await deliveries.recordSettled({ ...newDelivery('lz4-1'), body }, { kind: 'ignored', reason: 'x' });

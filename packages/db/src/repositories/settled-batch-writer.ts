@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CallBatcher, type Delivery, type NewDelivery, type SettledOutcome, type Task } from '@agent-bot/contracts';
 import type { Sql } from '../create-sql.js';
 import { type DeliveryRow, toDelivery } from './delivery-row.js';
-import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
+import { insertedTaskRow, type NewTaskColumns, priorityToNumber, toTask } from './task-row.js';
 
 export interface SettledResult {
   delivery: Delivery;
@@ -20,12 +20,26 @@ interface Row {
   pending: Pending;
   id: string;
   taskId: string | null;
+  columns: BatchRow;
   /** Positions in the batch of this delivery's later copies (duplicates within the batch). */
   copies: number[];
   index: number;
 }
 
-type ResultRow = Partial<TaskRow> & { d_id: string; d_received_at: Date; d_processed_at: Date | null };
+/** What the insert reads back: only the values PostgreSQL generated. */
+interface ResultRow {
+  d_id: string;
+  d_received_at: Date;
+  d_processed_at: Date | null;
+  t_id: string | null;
+  t_created_at: Date | null;
+}
+
+/** A row of the batch: the delivery's columns and, for a task outcome, its task's. */
+interface BatchRow {
+  delivery: Record<string, unknown>;
+  task: NewTaskColumns | null;
+}
 
 const INSERT_SETTLED = `
   with d as (
@@ -34,7 +48,7 @@ const INSERT_SETTLED = `
     from json_to_recordset($1::text::json) as r(id uuid, provider text, delivery_id text, event text, action text, headers jsonb,
                                           body text, status text, reason text, task_id uuid)
     on conflict (provider, delivery_id) do nothing
-    returning id, received_at, processed_at),
+    returning id, received_at, processed_at, task_id),
   t as (
     insert into tasks (id, kind, priority, source, title, prompt, repo, installation_id, requested_by, runner, model, bot_id,
                        delivery_id, context)
@@ -42,9 +56,10 @@ const INSERT_SETTLED = `
                                                       prompt text, repo text, installation_id text, requested_by text,
                                                       runner text, model text, bot_id text, delivery_id uuid, context jsonb)
     where v.delivery_id in (select id from d)
-    returning *)
-  select t.*, d.id as d_id, d.received_at as d_received_at, d.processed_at as d_processed_at
-  from d left join t on t.delivery_id = d.id`;
+    returning id, created_at)
+  select t.id as t_id, t.created_at as t_created_at, d.id as d_id, d.received_at as d_received_at,
+         d.processed_at as d_processed_at
+  from d left join t on t.id = d.task_id`;
 
 const MAX_BATCH = 200;
 /** A batch stops growing past this many body characters (GitHub bodies reach 25 MB). */
@@ -89,14 +104,11 @@ export class SettledBatchWriter {
       const key = JSON.stringify([pending.delivery.provider, pending.delivery.deliveryId]);
       const first = byKey.get(key);
       if (first) first.copies.push(index);
-      else
-        byKey.set(key, {
-          pending,
-          index,
-          id: randomUUID(),
-          taskId: pending.outcome.kind === 'task' ? randomUUID() : null,
-          copies: [],
-        });
+      else {
+        const id = randomUUID();
+        const taskId = pending.outcome.kind === 'task' ? randomUUID() : null;
+        byKey.set(key, { pending, index, id, taskId, columns: SettledBatchWriter.columns(pending, id, taskId), copies: [] });
+      }
     });
     const rows = [...byKey.values()];
     const found = await this.insert(rows);
@@ -116,45 +128,50 @@ export class SettledBatchWriter {
    * VALUES list instead cost about twice the CPU per delivery, here and in PostgreSQL.
    */
   private async insert(rows: Row[]): Promise<Map<string, ResultRow>> {
-    const deliveries = rows.map(({ pending: { delivery, outcome }, id, taskId }) => ({
-      id,
-      provider: delivery.provider,
-      delivery_id: delivery.deliveryId,
-      event: delivery.event,
-      action: delivery.action ?? null,
-      headers: delivery.headers,
-      body: delivery.body,
-      status: outcome.kind === 'ignored' ? 'ignored' : 'enqueued',
-      reason: outcome.kind === 'ignored' ? outcome.reason : null,
-      task_id: taskId,
-    }));
-    const tasks = rows.flatMap(({ pending: { outcome }, id, taskId }) => {
-      if (outcome.kind !== 'task' || taskId === null) return [];
-      const request = outcome.request;
-      return [
-        {
-          id: taskId,
-          kind: request.kind,
-          priority: priorityToNumber(request.priority),
-          source: request.source,
-          title: request.title ?? null,
-          prompt: request.prompt,
-          repo: request.repo ?? null,
-          installation_id: request.installationId ?? null,
-          requested_by: request.requestedBy ?? null,
-          runner: request.runner ?? null,
-          model: request.model ?? null,
-          bot_id: request.botId ?? null,
-          delivery_id: id,
-          context: request.context,
-        },
-      ];
-    });
+    const deliveries = rows.map((row) => row.columns.delivery);
+    const tasks = rows.flatMap((row) => (row.columns.task ? [row.columns.task] : []));
     // Both inserts in one statement: the foreign keys between the rows are checked at its end.
     const found = await this.sql.unsafe<ResultRow[]>(INSERT_SETTLED, [JSON.stringify(deliveries), JSON.stringify(tasks)], {
       prepare: true,
     });
     return new Map(found.map((row) => [row.d_id, row]));
+  }
+
+  private static columns({ delivery, outcome }: Pending, id: string, taskId: string | null): BatchRow {
+    const request = outcome.kind === 'task' ? outcome.request : undefined;
+    return {
+      delivery: {
+        id,
+        provider: delivery.provider,
+        delivery_id: delivery.deliveryId,
+        event: delivery.event,
+        action: delivery.action ?? null,
+        headers: delivery.headers,
+        body: delivery.body,
+        status: outcome.kind === 'ignored' ? 'ignored' : 'enqueued',
+        reason: outcome.kind === 'ignored' ? outcome.reason : null,
+        task_id: taskId,
+      },
+      task:
+        request && taskId
+          ? {
+              id: taskId,
+              kind: request.kind,
+              priority: priorityToNumber(request.priority),
+              source: request.source,
+              title: request.title ?? null,
+              prompt: request.prompt,
+              repo: request.repo ?? null,
+              installation_id: request.installationId ?? null,
+              requested_by: request.requestedBy ?? null,
+              runner: request.runner ?? null,
+              model: request.model ?? null,
+              bot_id: request.botId ?? null,
+              delivery_id: id,
+              context: request.context,
+            }
+          : null,
+    };
   }
 
   private fresh(row: Row, result: ResultRow): SettledResult {
@@ -177,7 +194,7 @@ export class SettledBatchWriter {
         processedAt: result.d_processed_at,
       },
       duplicate: false,
-      task: result.id ? toTask(result as TaskRow) : null,
+      task: row.columns.task && result.t_created_at ? toTask(insertedTaskRow(row.columns.task, result.t_created_at)) : null,
     };
   }
 

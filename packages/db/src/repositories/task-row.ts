@@ -65,3 +65,46 @@ export function toTask(row: TaskRow): Task {
     durationMs: row.duration_ms,
   };
 }
+
+/** The columns a caller sets when inserting a task; the rest take their defaults. */
+export type NewTaskColumns = Pick<
+  TaskRow,
+  | 'id'
+  | 'kind'
+  | 'priority'
+  | 'source'
+  | 'title'
+  | 'prompt'
+  | 'repo'
+  | 'installation_id'
+  | 'requested_by'
+  | 'runner'
+  | 'model'
+  | 'bot_id'
+  | 'delivery_id'
+  | 'context'
+>;
+
+/**
+ * The row PostgreSQL holds right after inserting `columns`: the table's defaults (migration 0001)
+ * for the rest. Lets a bulk insert return only `created_at` instead of reading every row back; a
+ * test compares it with the stored row so a changed default cannot drift unnoticed.
+ */
+export function insertedTaskRow(columns: NewTaskColumns, createdAt: Date): TaskRow {
+  return {
+    ...columns,
+    status: 'queued',
+    attempts: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    cost_usd: 0,
+    result: {},
+    error_code: null,
+    error_message: null,
+    created_at: createdAt,
+    started_at: null,
+    heartbeat_at: null,
+    finished_at: null,
+    duration_ms: null,
+  };
+}
