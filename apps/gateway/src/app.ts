@@ -16,7 +16,7 @@ import { liveSocketRoutes } from './routes/api/ws.js';
 import { healthRoutes } from './routes/health/index.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
-import { createIngestionContext } from './use-cases/ingestion-context.js';
+import { type IngestionContext, createIngestionContext } from './use-cases/ingestion-context.js';
 import { githubNotConfiguredRoutes } from './routes/not-configured.js';
 import { githubOAuthRoutes } from './routes/oauth/index.js';
 import { setupRoutes } from './routes/setup/index.js';
@@ -34,6 +34,21 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
   });
   await app.register(errorHandlerPlugin);
+  const ingestionContext = deps.ingestion ? createIngestionContext({ ...deps, ingestion: deps.ingestion }) : undefined;
+  // Webhooks live beside, not inside, the context of the browser-facing plugins, so none of their
+  // hooks (session cookie, CORS, security headers, rate limit, WebSocket upgrade) runs for a
+  // delivery: a sender has no cookie, no browser reads the answer, and webhooks are not rate-limited.
+  if (ingestionContext) await app.register(webhookRoutes, { context: ingestionContext, prefix: '/webhooks' });
+  await app.register(async (web) => browserFacingRoutes(web, deps, ingestionContext));
+  return app;
+}
+
+/** Everything a browser, the CLI or a probe talks to, with the plugins they need. */
+async function browserFacingRoutes(
+  app: FastifyInstance,
+  deps: GatewayDeps,
+  ingestionContext: IngestionContext | undefined,
+): Promise<void> {
   await app.register(securityPlugin, {
     publicUrl: deps.publicUrl,
     corsOrigins: deps.corsOrigins,
@@ -52,12 +67,10 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes, deps);
   await app.register(sessionRoutes, { ...deps, prefix: '/api/session' });
   await app.register(taskRoutes, { ...deps, prefix: '/api/tasks' });
-  if (deps.ingestion) {
-    const context = createIngestionContext({ ...deps, ingestion: deps.ingestion });
-    await app.register(webhookRoutes, { context, prefix: '/webhooks' });
+  if (deps.ingestion && ingestionContext) {
     await app.register(deliveryRoutes, {
       deliveries: deps.ingestion.deliveries,
-      context,
+      context: ingestionContext,
       prefix: '/api/deliveries',
     });
   }
@@ -75,5 +88,4 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(liveSocketRoutes, { ...deps, board });
   if (deps.queueBoard) await app.register(queueBoardRoutes, { queueBoard: deps.queueBoard });
   await app.register(dashboardStatic, { dashboardDir: deps.dashboardDir });
-  return app;
 }

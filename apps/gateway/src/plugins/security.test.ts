@@ -1,7 +1,7 @@
 import { loadConfig } from '@agent-bot/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-import { TEST_ADMIN_TOKEN, type TestGateway, createTestGateway } from '../test-support/test-gateway.js';
+import { TEST_ADMIN_TOKEN, type TestGateway, createTestGateway, githubHeaders } from '../test-support/test-gateway.js';
 
 describe('rate limit, security headers, CORS', () => {
   let gateway: TestGateway;
@@ -42,24 +42,45 @@ describe('rate limit, security headers, CORS', () => {
   it('with TRUST_PROXY set, takes the client address from X-Forwarded-For sent by a trusted proxy only', async () => {
     const proxy = '10.0.0.5';
     const app = await buildApp({ ...gateway.deps, trustProxy: ['10.0.0.0/8'], apiRateLimitPerMinute: 2 });
-    app.get('/api/test-ip', async (request) => ({ ip: request.ip }));
     try {
       const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
-      const via = (client: string, remoteAddress = proxy) =>
-        app.inject({ method: 'GET', url: '/api/test-ip', headers: { ...headers, 'x-forwarded-for': client }, remoteAddress });
-      const first = await via('198.51.100.1');
-      expect(first.statusCode).toBe(200);
-      expect(first.json()).toEqual({ ip: '198.51.100.1' });
-      expect((await via('198.51.100.1')).statusCode).toBe(200);
-      expect((await via('198.51.100.1')).statusCode).toBe(429);
+      const via = async (client: string, remoteAddress = proxy) =>
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/api/session',
+            headers: { ...headers, 'x-forwarded-for': client },
+            remoteAddress,
+          })
+        ).statusCode;
+      // The per-client budget (2 a minute) is keyed on request.ip, so it shows which address was taken.
+      expect([await via('198.51.100.1'), await via('198.51.100.1'), await via('198.51.100.1')]).toEqual([200, 200, 429]);
       // Another client behind the same proxy has its own budget.
-      expect((await via('198.51.100.2')).json()).toEqual({ ip: '198.51.100.2' });
-      // From outside the trusted range the header is ignored: the peer is the client.
-      const direct = await via('198.51.100.3', '203.0.113.9');
-      expect(direct.json()).toEqual({ ip: '203.0.113.9' });
+      expect(await via('198.51.100.2')).toBe(200);
+      // From outside the trusted range the header is ignored: the peer is the client, whatever it claims.
+      const direct = [
+        await via('198.51.100.1', '203.0.113.9'),
+        await via('198.51.100.7', '203.0.113.9'),
+        await via('198.51.100.8', '203.0.113.9'),
+      ];
+      expect(direct).toEqual([200, 200, 429]);
     } finally {
       await app.close();
     }
+  });
+
+  it('keeps the browser-facing plugins off webhook routes: no session, CORS or security headers there', async () => {
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    const response = await gateway.app.inject({
+      method: 'POST',
+      url: '/webhooks/github',
+      payload: body,
+      headers: { ...githubHeaders('ping', body), origin: 'https://evil.example', cookie: 'agentbot_session=forged' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-security-policy']).toBeUndefined();
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(response.headers['set-cookie']).toBeUndefined();
   });
 
   it('sends security headers with a CSP that only allows our own scripts', async () => {

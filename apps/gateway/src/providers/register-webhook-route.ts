@@ -20,8 +20,7 @@ export async function registerWebhookRoute(app: FastifyInstance, { adapter, deps
     { parseAs: 'buffer', bodyLimit: adapter.bodyLimit },
     (_request, body, done) => done(null, body),
   );
-  // No browser reads a webhook answer, so helmet's headers are skipped (they cost on every delivery).
-  app.post('/', { bodyLimit: adapter.bodyLimit, helmet: false }, async (request, reply) => {
+  app.post('/', { bodyLimit: adapter.bodyLimit }, async (request, reply) => {
     const stopTimer = deps.metrics.ingestDurationSeconds.startTimer({ provider: adapter.name });
     try {
       const response = await ingestWebhook(deps, adapter, {
