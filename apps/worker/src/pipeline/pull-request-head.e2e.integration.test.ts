@@ -1,7 +1,16 @@
 import { OllamaRunner } from '@agent-bot/runners';
 import { type OllamaStandIn, type OllamaStep, startOllamaStandIn } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIX_GREET_OLLAMA_SCRIPT, type Harness, REPO, createHarness } from '../test-support/pipeline-harness.js';
+import {
+  FAREWELL,
+  FIXED_FAREWELL,
+  FIX_FAREWELL_OLLAMA_SCRIPT,
+  FIX_GREET_OLLAMA_SCRIPT,
+  type Harness,
+  PR_BRANCH,
+  REPO,
+  createHarness,
+} from '../test-support/pipeline-harness.js';
 import { trackingMarker } from './tracking-comment.js';
 
 /**
@@ -11,16 +20,6 @@ import { trackingMarker } from './tracking-comment.js';
  */
 let h: Harness;
 let ollama: OllamaStandIn | undefined;
-
-const PR_BRANCH = 'feature/farewell';
-/** Only on the pull request's branch: the agent can read it only if the workspace is the PR head. */
-const FAREWELL = 'export function farewell() {\n  return "goodby";\n}\n';
-const FIXED_FAREWELL = 'export function farewell() {\n  return "goodbye";\n}\n';
-const FIX_FAREWELL_SCRIPT: OllamaStep[] = [
-  { kind: 'tool_calls', calls: [{ name: 'read_file', arguments: { path: 'src/farewell.ts' } }] },
-  { kind: 'tool_calls', calls: [{ name: 'write_file', arguments: { path: 'src/farewell.ts', content: FIXED_FAREWELL } }] },
-  { kind: 'text', text: 'Fixed the farewell typo.' },
-];
 
 beforeEach(async () => {
   h = await createHarness();
@@ -39,21 +38,13 @@ async function startOllamaWorker(script: OllamaStep[]) {
   });
 }
 
-/** A pull request #5 from `head` (owner:branch) into main, as GitHub and the git remote know it. */
-function openPullRequest(head: string): string {
-  const headSha = h.remote.commit(REPO, { 'src/farewell.ts': FAREWELL }, PR_BRANCH, 'main');
-  h.gh.state.addIssue({ repo: REPO, number: 5, title: 'Add farewell' });
-  h.gh.state.addPull({ repo: REPO, number: 5, head, base: 'main', title: 'Add farewell', headSha });
-  return headSha;
-}
-
 /** What the gateway records for an @mention in a pull request's conversation (issue_comment). */
 const prCommentContext = { issueNumber: 5, isPullRequest: true, pullRequestNumber: 5, commentId: 901 };
 
 describe('tasks from a pull request', () => {
   it('a comment on a pull request checks out its head branch and opens a pull request into it', async () => {
-    const headSha = openPullRequest(`octo-org:${PR_BRANCH}`);
-    await startOllamaWorker(FIX_FAREWELL_SCRIPT);
+    const headSha = h.openPullRequest(5, `octo-org:${PR_BRANCH}`);
+    await startOllamaWorker(FIX_FAREWELL_OLLAMA_SCRIPT);
     const task = await h.createTask({ kind: 'fix', prompt: 'Fix the farewell typo.', context: prCommentContext });
     await h.enqueue(task.id);
     const done = await h.waitForFinal(task.id);
@@ -84,8 +75,8 @@ describe('tasks from a pull request', () => {
   });
 
   it('a head branch the webhook carried is used without asking GitHub', async () => {
-    const headSha = openPullRequest(`octo-org:${PR_BRANCH}`);
-    await startOllamaWorker(FIX_FAREWELL_SCRIPT);
+    const headSha = h.openPullRequest(5, `octo-org:${PR_BRANCH}`);
+    await startOllamaWorker(FIX_FAREWELL_OLLAMA_SCRIPT);
     const task = await h.createTask({
       kind: 'fix',
       prompt: 'Fix the farewell typo.',
@@ -101,7 +92,7 @@ describe('tasks from a pull request', () => {
   });
 
   it('a comment on a pull request from a fork works on the default branch and says why', async () => {
-    openPullRequest(`contributor:${PR_BRANCH}`);
+    h.openPullRequest(5, `contributor:${PR_BRANCH}`);
     await startOllamaWorker(FIX_GREET_OLLAMA_SCRIPT);
     const task = await h.createTask({ context: prCommentContext });
     await h.enqueue(task.id);
