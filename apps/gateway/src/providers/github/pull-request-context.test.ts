@@ -52,7 +52,7 @@ async function taskContext(event: string, payload: Any): Promise<Record<string, 
     context,
   );
   if (outcome?.kind !== 'task') throw new Error(`expected a task without lookups, got ${JSON.stringify(outcome)}`);
-  return outcome.request.context;
+  return outcome.request.context ?? {};
 }
 
 /** A label trigger asks the permission port about its sender, so it is normalised after storing. */
@@ -60,7 +60,7 @@ async function labelContext(payload: Any): Promise<Record<string, unknown>> {
   const delivery = { deliveryId: 'd-2', event: 'pull_request', action: payload.action ?? null };
   const outcome = await adapter.normalise({ payload, headers: { 'x-github-event': 'pull_request' } }, delivery, context);
   if (outcome.kind !== 'task') throw new Error(`expected a task, got ${JSON.stringify(outcome)}`);
-  return outcome.request.context;
+  return outcome.request.context ?? {};
 }
 
 describe('PR-triggered tasks work on the pull request head', () => {
