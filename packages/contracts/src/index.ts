@@ -91,6 +91,7 @@ export type {
   InstallationTokens,
   IssueThreadRef,
   GitHubResults,
+  PullRequestHead,
 } from './ports/github.port.js';
 export type { TaskWorkspace, PrepareWorkspaceInput, Workspaces } from './ports/workspace.port.js';
 export type {

@@ -87,6 +87,19 @@ describe('GitHub results and permissions against the stand-in', () => {
     });
   });
 
+  it('reads a pull request head and tells a same-repository branch from a fork', async () => {
+    const sha = 'a'.repeat(40);
+    gh.state.addPull({ repo, number: 41, head: 'octo-org:feature/login', base: 'trunk', headSha: sha });
+    gh.state.addPull({ repo, number: 42, head: 'contributor:patch-1', base: 'trunk' });
+    gh.state.addPull({ repo, number: 43, head: 'gone:patch-2', base: 'trunk', headRepo: null });
+    const head = (pullNumber: number) => adapters.results.pullRequestHead({ installationId, repo, pullNumber });
+    expect(await head(41)).toEqual({ ref: 'feature/login', sha, sameRepository: true });
+    expect(await head(42)).toMatchObject({ ref: 'patch-1', sameRepository: false });
+    expect(await head(43)).toMatchObject({ ref: 'patch-2', sameRepository: false });
+    await expect(head(999)).rejects.toMatchObject({ code: 'GITHUB_NOT_FOUND' });
+    expect(gh.calls('pulls/get').length).toBeGreaterThanOrEqual(4);
+  });
+
   it("sent only requests that GitHub's REST description allows", () => {
     expect(gh.requests.length).toBeGreaterThan(10);
     expect(gh.violations()).toEqual([]);

@@ -1,4 +1,4 @@
-import type { GitHubResults, IssueThreadRef } from '@agent-bot/contracts';
+import type { GitHubResults, IssueThreadRef, PullRequestHead } from '@agent-bot/contracts';
 import { statusOf, toGitHubError } from './github-errors.js';
 import { type InstallationOctokits, splitRepo } from './installation-octokit.js';
 
@@ -90,6 +90,18 @@ export class OctokitGitHubResults implements GitHubResults {
       return data.default_branch;
     } catch (error) {
       throw toGitHubError(error, `read the default branch of ${input.repo}`);
+    }
+  }
+
+  async pullRequestHead(input: Parameters<GitHubResults['pullRequestHead']>[0]): Promise<PullRequestHead> {
+    const octokit = this.octokits.for(input.installationId);
+    try {
+      const { data } = await octokit.rest.pulls.get({ ...splitRepo(input.repo), pull_number: input.pullNumber });
+      // head.repo is null when the fork was deleted: nothing the installation can push to either.
+      const headRepo = data.head.repo?.full_name.toLowerCase();
+      return { ref: data.head.ref, sha: data.head.sha, sameRepository: headRepo === data.base.repo.full_name.toLowerCase() };
+    } catch (error) {
+      throw toGitHubError(error, `read the head of pull request ${input.repo}#${input.pullNumber}`);
     }
   }
 }

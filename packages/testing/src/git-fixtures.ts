@@ -13,8 +13,13 @@ export interface LocalGitRemote {
   baseUrl: string;
   /** Creates owner/name with `files` committed on `branch` (the default branch). */
   createRepo(repo: string, files: Record<string, string>, branch?: string): string;
-  /** Adds a commit with `files` on `branch` of an existing repository. */
-  commit(repo: string, files: Record<string, string>, branch?: string): string;
+  /**
+   * Adds a commit with `files` on `branch` of an existing repository. A branch that does not exist
+   * yet starts from `from` (a pull request's branch off main), or with no history when absent.
+   */
+  commit(repo: string, files: Record<string, string>, branch?: string, from?: string): string;
+  /** The commit `ref` points at in the bare repository (e.g. `agent-bot/t-1^` for its parent). */
+  revParse(repo: string, ref: string): string;
   /** Contents of `path` at `ref` in the bare repository, or null. */
   show(repo: string, ref: string, path: string): string | null;
   branches(repo: string): string[];
@@ -30,13 +35,14 @@ function git(args: string[], cwd?: string): string {
 export function createLocalGitRemote(): LocalGitRemote {
   const root = mkdtempSync(join(tmpdir(), 'agent-bot-remote-'));
   const bare = (repo: string) => join(root, `${repo}.git`);
-  const commit = (repo: string, files: Record<string, string>, branch = 'main') => {
+  const commit = (repo: string, files: Record<string, string>, branch = 'main', from?: string) => {
     const work = mkdtempSync(join(tmpdir(), 'agent-bot-seed-'));
     try {
       git(['init', '--quiet', '-b', branch, work]);
       const hasBranch = git(['ls-remote', '--heads', bare(repo), branch]) !== '';
-      if (hasBranch) {
-        git(['fetch', '--quiet', bare(repo), branch], work);
+      const start = hasBranch ? branch : from;
+      if (start) {
+        git(['fetch', '--quiet', bare(repo), start], work);
         git(['reset', '--quiet', '--hard', 'FETCH_HEAD'], work);
       }
       for (const [path, content] of Object.entries(files)) {
@@ -70,6 +76,9 @@ export function createLocalGitRemote(): LocalGitRemote {
       } catch {
         return null;
       }
+    },
+    revParse(repo, ref) {
+      return git(['--git-dir', bare(repo), 'rev-parse', '--verify', '--end-of-options', ref]);
     },
     branches(repo) {
       const out = git(['--git-dir', bare(repo), 'for-each-ref', '--format=%(refname:short)', 'refs/heads']);

@@ -16,7 +16,10 @@ export const MENTION = '@agent-bot fix the typo in greet: it should return "hell
  * repository and installation the stand-ins know, with a comment that mentions the bot. The author
  * is the example's own Codertocat, an OWNER: allowed by author_association alone.
  */
-export function mentionWebhook(installationId: string): { body: string; author: string; issueNumber: number } {
+export function mentionWebhook(
+  installationId: string,
+  adjust: (payload: WebhookExample) => void = () => undefined,
+): { body: string; author: string; issueNumber: number } {
   const path = createRequire(import.meta.url).resolve('@octokit/webhooks-examples/api.github.com/index.json');
   const groups = JSON.parse(readFileSync(path, 'utf8')) as Array<{ name: string; examples: WebhookExample[] }>;
   const example = groups.find((g) => g.name === 'issue_comment')?.examples.find((e) => e.action === 'created');
@@ -29,7 +32,14 @@ export function mentionWebhook(installationId: string): { body: string; author: 
   payload.repository.name = name;
   payload.repository.owner.login = owner;
   payload.comment.body = MENTION;
+  adjust(payload);
   return { body: JSON.stringify(payload), author: payload.comment.user.login, issueNumber: payload.issue.number };
+}
+
+export interface Delivered {
+  deliveryId: string;
+  status: number;
+  answer: { status: string; task_id: string };
 }
 
 export interface Stack {
@@ -37,7 +47,9 @@ export interface Stack {
   h: Harness;
   baseUrl: string;
   /** Posts the signed mention over HTTP like GitHub does; returns what the gateway answered. */
-  deliverMention(): Promise<{ deliveryId: string; status: number; answer: { status: string; task_id: string } }>;
+  deliverMention(): Promise<Delivered>;
+  /** Posts a signed delivery of `event` with `body`, like GitHub does. */
+  deliver(event: string, body: string): Promise<Delivered>;
   close(): Promise<void>;
 }
 
@@ -52,20 +64,21 @@ export async function startStack(): Promise<Stack> {
   const port = await freePort();
   await gw.app.listen({ port, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${port}`;
+  const deliver = async (event: string, body: string): Promise<Delivered> => {
+    const deliveryId = randomUUID();
+    const response = await fetch(`${baseUrl}/webhooks/github`, {
+      method: 'POST',
+      body,
+      headers: githubHeaders(event, body, deliveryId),
+    });
+    return { deliveryId, status: response.status, answer: (await response.json()) as Delivered['answer'] };
+  };
   return {
     gw,
     h,
     baseUrl,
-    async deliverMention() {
-      const { body } = mentionWebhook(h.installationId);
-      const deliveryId = randomUUID();
-      const response = await fetch(`${baseUrl}/webhooks/github`, {
-        method: 'POST',
-        body,
-        headers: githubHeaders('issue_comment', body, deliveryId),
-      });
-      return { deliveryId, status: response.status, answer: (await response.json()) as { status: string; task_id: string } };
-    },
+    deliver,
+    deliverMention: () => deliver('issue_comment', mentionWebhook(h.installationId).body),
     async close() {
       await h.close();
       await gw.close();

@@ -1,5 +1,6 @@
 import type { IssueThreadRef, Task, TaskWorkspace } from '@agent-bot/contracts';
 import type { RunTaskDeps } from './pipeline-deps.js';
+import type { WorkBase } from './work-base.js';
 
 export interface PublishedChanges {
   changedFiles: string[];
@@ -21,6 +22,7 @@ export async function publishChanges(
   workspace: TaskWorkspace,
   summary: string,
   thread: IssueThreadRef | null,
+  base: WorkBase = {},
 ): Promise<PublishedChanges> {
   const changedFiles = await workspace.changedFiles();
   if (changedFiles.length === 0) return { changedFiles };
@@ -37,11 +39,14 @@ export async function publishChanges(
   if (!pushed) return { changedFiles };
   if (!deps.github || !task.installationId || !task.repo) return { changedFiles, ...pushed };
 
-  const link = thread
-    ? task.context.isPullRequest
-      ? `Follow-up to #${thread.issueNumber}.`
-      : `Closes #${thread.issueNumber}.`
-    : '';
+  const link =
+    base.stackedOn !== undefined
+      ? `Stacked on #${base.stackedOn}: merging this puts the change on its branch \`${workspace.baseBranch}\`.`
+      : thread
+        ? task.context.isPullRequest
+          ? `Follow-up to #${thread.issueNumber}.`
+          : `Closes #${thread.issueNumber}.`
+        : '';
   const taskUrl = deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/tasks/${task.id}` : undefined;
   const pull = await deps.github.results.openPullRequest({
     installationId: task.installationId,
@@ -49,7 +54,7 @@ export async function publishChanges(
     head: pushed.branch,
     base: workspace.baseBranch,
     title: `agent-bot: ${title}`,
-    body: [summary.slice(0, 6000), '', link, taskUrl ? `Task: ${taskUrl}` : ''].filter(Boolean).join('\n'),
+    body: [summary.slice(0, 6000), '', link, base.note ?? '', taskUrl ? `Task: ${taskUrl}` : ''].filter(Boolean).join('\n'),
     draft: deps.pullRequestDraft ?? false,
   });
 

@@ -14,6 +14,7 @@ import { replyToSource } from './reply-to-source.js';
 import { TaskCancelRequest } from './task-cancellations.js';
 import { TaskReporter } from './task-reporter.js';
 import { TrackingComment, threadOf } from './tracking-comment.js';
+import { type WorkBase, resolveWorkBase } from './work-base.js';
 
 export type { RunTaskDeps } from './pipeline-deps.js';
 
@@ -70,6 +71,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
   let runnerLabel = task.runner ?? 'default';
   let model: string | undefined = task.model ?? undefined;
   let workspace: TaskWorkspace | undefined;
+  let base: WorkBase = {};
 
   try {
     await reporter.status('running');
@@ -82,8 +84,14 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     let index: RepositoryIndexView | undefined;
     if (task.repo && deps.workspaces) {
       const token = deps.github && task.installationId ? (await deps.github.tokens.get(task.installationId)).token : undefined;
-      const baseBranch = typeof task.context.baseBranch === 'string' ? task.context.baseBranch : undefined;
-      workspace = await deps.workspaces.prepare({ repo: task.repo, taskId, baseBranch, token });
+      base = await resolveWorkBase(deps, task);
+      if (base.note) tracker?.step(base.note);
+      if (base.stackedOn !== undefined) {
+        tracker?.step(
+          `Working on pull request #${base.stackedOn}'s branch \`${base.baseBranch}\`; changes go to a pull request into it`,
+        );
+      }
+      workspace = await deps.workspaces.prepare({ repo: task.repo, taskId, baseBranch: base.baseBranch, token });
       const ready = `Workspace ready: \`${task.repo}\` at \`${workspace.baseCommit.slice(0, 7)}\` (${workspace.baseBranch})`;
       await reporter.log('workspace.ready', ready, { dir: workspace.dir, branch: workspace.branch });
       tracker?.step(ready);
@@ -122,7 +130,9 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     // Cancelled after the agent finished: nothing is pushed.
     throwIfStopped(signal);
 
-    const published = workspace ? await publishChanges(deps, task, workspace, outcome.summary, thread) : { changedFiles: [] };
+    const published = workspace
+      ? await publishChanges(deps, task, workspace, outcome.summary, thread, base)
+      : { changedFiles: [] };
     if (published.branch) {
       const text = `Pushed ${published.changedFiles.length} changed file(s) to \`${published.branch}\``;
       await reporter.log('changes.pushed', text, { ...published });
@@ -144,6 +154,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     await tracker?.finish({
       ok: true,
       summary: outcome.summary,
+      note: base.note,
       usage,
       durationMs,
       runner: runner.name,

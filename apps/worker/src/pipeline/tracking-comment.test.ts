@@ -23,6 +23,9 @@ function memoryResults(): GitHubResults & { writes: string[] } {
     async defaultBranch() {
       return 'main';
     },
+    async pullRequestHead() {
+      throw new Error('unused');
+    },
   };
 }
 

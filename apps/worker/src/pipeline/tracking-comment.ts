@@ -6,6 +6,8 @@ export interface FinalReport {
   /** Stopped on request (not a failure of the agent). */
   cancelled?: boolean;
   summary: string;
+  /** Said under the summary: where the change went when that is not where the user may expect. */
+  note?: string;
   errorCode?: string;
   usage?: TaskUsage;
   durationMs: number;
@@ -123,6 +125,7 @@ export class TrackingComment {
         : `❌ **agent-bot failed**${report.errorCode ? ` (\`${report.errorCode}\`)` : ''}`;
     const lines = [trackingMarker(this.taskId), `${head} · [task details](${this.taskUrl})`, ''];
     lines.push(report.summary.slice(0, 4000));
+    if (report.note) lines.push('', `> ${report.note}`);
     const hint = report.ok ? '' : hintFor(report.errorCode);
     if (hint) lines.push('', hint);
     if (!report.ok) lines.push('', `To retry, mention the bot again or use **Retry** on the [task page](${this.taskUrl}).`);

@@ -48,6 +48,17 @@ export const FIX_GREET_OLLAMA_SCRIPT: OllamaStep[] = [
   { kind: 'text', text: 'Fixed greet.' },
 ];
 
+/** A pull request's branch and the file only it has: the agent reads it only on the PR head. */
+export const PR_BRANCH = 'feature/farewell';
+export const FAREWELL = 'export function farewell() {\n  return "goodby";\n}\n';
+export const FIXED_FAREWELL = 'export function farewell() {\n  return "goodbye";\n}\n';
+/** Reads the PR-only file, fixes its typo, summarises. */
+export const FIX_FAREWELL_OLLAMA_SCRIPT: OllamaStep[] = [
+  { kind: 'tool_calls', calls: [{ name: 'read_file', arguments: { path: 'src/farewell.ts' } }] },
+  { kind: 'tool_calls', calls: [{ name: 'write_file', arguments: { path: 'src/farewell.ts', content: FIXED_FAREWELL } }] },
+  { kind: 'text', text: 'Fixed the farewell typo.' },
+];
+
 export interface Harness {
   db: TestDatabase;
   gh: GitHubStandIn;
@@ -68,6 +79,12 @@ export interface Harness {
   worktree(): string;
   /** The real Claude Code CLI against `baseUrl` (an Anthropic stand-in), offline-safe settings. */
   claudeRunner(baseUrl: string, overrides?: Partial<ClaudeCodeRunnerOptions>): ClaudeCodeRunner;
+  /**
+   * Pull request `number` from `head` (owner:branch; another owner is a fork) into main: PR_BRANCH
+   * off main with FAREWELL on the git remote, the issue and pull request on the stand-in. Returns
+   * the head commit.
+   */
+  openPullRequest(number: number, head: string): string;
   createTask(request?: Partial<ParsedTaskRequest>): Promise<Task>;
   enqueue(taskId: string): Promise<void>;
   waitForFinal(taskId: string, timeoutMs?: number): Promise<Task>;
@@ -155,6 +172,12 @@ export async function createHarness(
         maxRetries: 0,
         ...overrides,
       });
+    },
+    openPullRequest(number, head) {
+      const headSha = remote.commit(REPO, { 'src/farewell.ts': FAREWELL }, PR_BRANCH, 'main');
+      gh.state.addIssue({ repo: REPO, number, title: 'Add farewell' });
+      gh.state.addPull({ repo: REPO, number, head, base: 'main', title: 'Add farewell', headSha });
+      return headSha;
     },
     createTask(request = {}) {
       return tasks.create({

@@ -54,4 +54,14 @@ export interface GitHubResults {
     body: string;
   }): Promise<{ id: number; url: string }>;
   defaultBranch(input: { installationId: string; repo: string }): Promise<string>;
+  /** Where pull request `pullNumber` of `repo` takes its changes from (a read, safe to repeat). */
+  pullRequestHead(input: { installationId: string; repo: string; pullNumber: number }): Promise<PullRequestHead>;
+}
+
+export interface PullRequestHead {
+  /** The head branch name (in the head repository). */
+  ref: string;
+  sha: string;
+  /** False for a pull request from a fork (or a deleted one): the installation cannot push there. */
+  sameRepository: boolean;
 }

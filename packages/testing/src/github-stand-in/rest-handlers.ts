@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type StandInInstallation, type StandInRepo, randomToken } from './state.js';
 import { type Handler, type HandlerContext, type HandlerResult, json, notFound, unauthorized } from './types.js';
 
@@ -66,9 +67,18 @@ function pullJson(
     body: string;
     draft: boolean;
     state: string;
+    headSha?: string;
+    headRepo?: string | null;
   },
 ) {
-  const [owner] = p.repo.split('/');
+  const [owner, name] = p.repo.split('/');
+  const [headOwner = owner, headRef] = p.head.split(':');
+  const headRepo = p.headRepo === undefined ? (headOwner === owner ? p.repo : `${headOwner}/${name}`) : p.headRepo;
+  const repoJson = (fullName: string) => {
+    const [login, repoName] = fullName.split('/');
+    const known = ctx.state.repos.get(fullName.toLowerCase());
+    return { id: known?.id ?? 0, name: repoName, full_name: fullName, owner: { login }, private: known?.private ?? false };
+  };
   return {
     id: p.id,
     number: p.number,
@@ -77,8 +87,14 @@ function pullJson(
     body: p.body,
     draft: p.draft,
     html_url: `${ctx.webUrl}/${p.repo}/pull/${p.number}`,
-    head: { ref: p.head.split(':')[1], label: p.head, user: { login: p.head.split(':')[0] } },
-    base: { ref: p.base, label: `${owner}:${p.base}` },
+    head: {
+      ref: headRef,
+      label: p.head,
+      sha: p.headSha ?? createHash('sha1').update(`${p.repo}:${p.head}`).digest('hex'),
+      user: { login: headOwner },
+      repo: headRepo === null ? null : repoJson(headRepo),
+    },
+    base: { ref: p.base, label: `${owner}:${p.base}`, repo: repoJson(p.repo) },
   };
 }
 

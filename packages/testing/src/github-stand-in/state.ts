@@ -61,6 +61,13 @@ export interface StandInPull {
   body: string;
   draft: boolean;
   state: 'open' | 'closed';
+  /** The head commit (default: a stable made-up sha). */
+  headSha?: string;
+  /**
+   * owner/name of the repository holding the head branch; null for a deleted fork. Default: this
+   * repository when the head's owner is its owner, else that owner's fork of the same name.
+   */
+  headRepo?: string | null;
 }
 
 export interface StandInReviewComment {
@@ -211,7 +218,7 @@ export class StandInState {
     return issue;
   }
 
-  /** An open pull request from `head` (owner:branch) into `base`. */
+  /** An open pull request from `head` (owner:branch) into `base`; a head owner other than the repository's is a fork. */
   addPull(input: {
     repo: string;
     number: number;
@@ -220,6 +227,8 @@ export class StandInState {
     title?: string;
     body?: string;
     draft?: boolean;
+    headSha?: string;
+    headRepo?: string | null;
   }): StandInPull {
     const pull: StandInPull = { id: this.id(), title: '', body: '', draft: false, ...input, state: 'open' };
     this.pulls.push(pull);

@@ -20,6 +20,17 @@ export interface GitHubIssueLike {
   pull_request?: unknown;
 }
 
+/** Where a pull request's changes live: the branch and the repository holding it (null: a deleted fork). */
+export interface GitHubPullRequestHead {
+  ref: string;
+  sha?: string;
+  repo?: { full_name: string } | null;
+}
+
+export interface GitHubPullRequest extends GitHubIssueLike {
+  head?: GitHubPullRequestHead;
+}
+
 export interface GitHubComment {
   id: number;
   body?: string | null;
@@ -39,7 +50,7 @@ export interface GitHubPayload {
   repository?: { full_name: string };
   sender?: GitHubUser;
   issue?: GitHubIssueLike;
-  pull_request?: GitHubIssueLike;
+  pull_request?: GitHubPullRequest;
   comment?: GitHubComment;
   review?: GitHubComment & { state?: string };
   label?: GitHubLabel;

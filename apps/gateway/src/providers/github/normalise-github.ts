@@ -7,6 +7,7 @@ import { automatedAuthorReason, authorizeAuthor } from './authorize-author.js';
 import type { GitHubComment, GitHubIssueLike, GitHubPayload, GitHubUser } from './github-payload.js';
 import { recordInstallationEvent } from './installation-events.js';
 import { priorityFromLabels } from './priority-from-labels.js';
+import { pullRequestContext } from './pull-request-context.js';
 
 /** What one trigger found: who asked, what they wrote, and where to reply. */
 interface Trigger {
@@ -93,6 +94,7 @@ export async function normaliseGitHub(
         issueNumber: trigger.target.number,
         isPullRequest: trigger.isPullRequest,
         targetHtmlUrl: trigger.target.html_url,
+        ...pullRequestContext(payload, trigger.isPullRequest, trigger.target.number),
         ...trigger.context,
       },
     },
