@@ -23,6 +23,9 @@ export const readSourceSync: ReadSource = (path) => {
   }
 };
 
+/** Reads started ahead of the parser, so it does not wait on each file's thread-pool round trips. */
+const READ_AHEAD = 8;
+
 /**
  * Parses `files` under `dir` with one parser, skipping unreadable ones. Kept apart from the
  * indexer so a parse worker thread loads only the parser, not git or the store.
@@ -34,9 +37,17 @@ export async function parseFilesIn(
   read: ReadSource = readSourceAsync,
 ): Promise<IndexedFile[]> {
   const out: IndexedFile[] = [];
-  for (const file of files) {
-    const source = await read(join(dir, file.path));
-    if (source === null) continue;
+  const reads: (Promise<string | null> | string | null)[] = [];
+  const readAt = (index: number) => {
+    const file = files[index];
+    if (file) reads[index] = read(join(dir, file.path));
+  };
+  for (let index = 0; index < READ_AHEAD; index++) readAt(index);
+  for (const [index, file] of files.entries()) {
+    const source = await reads[index];
+    reads[index] = null;
+    readAt(index + READ_AHEAD);
+    if (source === null || source === undefined) continue;
     const indexed = await parser.parse(file.path, file.hash, source);
     if (indexed) out.push(indexed);
   }
