@@ -5,8 +5,12 @@ import { AppError, type FileVersion, type IndexedFile } from '@agent-bot/contrac
 import { languageOf } from './languages.js';
 import type { ParseRequest } from './parse-worker.js';
 
-/** Batches per thread in a run: enough that no thread is left with a long tail. */
-const BATCHES_PER_THREAD = 8;
+/**
+ * Guided batches: each takes this fraction of the remaining files per thread, so batches start
+ * large (few messages) and shrink towards the end (no thread is left with a long tail).
+ */
+const SHARE_OF_REMAINING = 4;
+const MIN_BATCH = 8;
 /** Batches a thread holds at once, so it never waits for the next one to arrive. */
 const IN_FLIGHT_PER_THREAD = 2;
 
@@ -21,7 +25,7 @@ interface ParseReply {
  * on `start()` or the first parse, and stay for the next index; `close()` ends them. Small batches
  * are better parsed in the calling thread (the indexer decides by `minFilesForThreads`).
  *
- * Files go out in small batches from one shared queue: a thread that finishes early takes the next
+ * Files go out in batches from one shared queue: a thread that finishes early takes the next
  * batch, so a few large files cannot leave one core idle while the other works through them.
  */
 export class ParsePool {
@@ -56,15 +60,16 @@ export class ParsePool {
     const workers = this.workers;
     if (workers.length === 0) throw new AppError('INDEX_PARSE_FAILED', 'the parse pool was closed during the run');
     const languages = [...new Set(files.flatMap((file) => languageOf(file.path)?.id ?? []))];
-    const size = Math.max(1, Math.ceil(files.length / (workers.length * BATCHES_PER_THREAD)));
-    const batches: FileVersion[][] = [];
-    for (let start = 0; start < files.length; start += size) batches.push(files.slice(start, start + size));
     const results: IndexedFile[][] = [];
     let next = 0;
     const lane = async (worker: Worker) => {
-      while (next < batches.length) {
-        const index = next++;
-        results[index] = await this.send(worker, { dir, files: batches[index], languages });
+      while (next < files.length) {
+        const size = Math.max(MIN_BATCH, Math.ceil((files.length - next) / (workers.length * SHARE_OF_REMAINING)));
+        const index = results.length;
+        results.push([]);
+        const batch = files.slice(next, next + size);
+        next += batch.length;
+        results[index] = await this.send(worker, { dir, files: batch, languages });
       }
     };
     try {
@@ -74,7 +79,7 @@ export class ParsePool {
       if (this.workers === workers) await this.close();
       throw error;
     }
-    // Batches are cut in order and put back in order: the result follows `files`.
+    // Batches are cut in order and their results kept in that order: the result follows `files`.
     return results.flat();
   }
 
