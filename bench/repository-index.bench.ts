@@ -36,10 +36,11 @@ try {
     execFileSync('ctags', ['-R', '--fields=+n', '--exclude=.git', '-f', join(root, 'tags'), ws.dir]);
     ctags.push(performance.now() - ctagsStarted);
 
-    // A fresh pool and store each run. The production worker starts its pool once at boot and keeps
-    // it for the process lifetime (apps/worker/src/worker-process.ts), so thread start-up is timed
-    // on its own and printed; the cold index runs on started threads whose grammars are NOT loaded
-    // yet: grammar loading, reading, parsing, extraction, transfer and the store are all measured.
+    // A fresh pool and store each run. The production worker keeps one pool for the process
+    // lifetime (apps/worker/src/build-pipeline-deps.ts): its threads start at the first cold index
+    // and serve every later one, so thread start-up is timed on its own and printed; the cold index
+    // runs on started threads whose grammars are NOT loaded yet: grammar loading, reading, parsing,
+    // extraction, transfer and the store are all measured.
     // From source each thread also boots tsx, which production (dist JS) does not: that is why the
     // start-up figure is printed apart rather than hidden in, or left out of, the cold figure.
     const pool = new ParsePool(threads);

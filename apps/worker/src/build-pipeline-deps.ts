@@ -43,11 +43,6 @@ export function buildRunners(config: AppConfig): { runners: Record<string, Agent
   return { runners, defaultRunner };
 }
 
-/** Parse threads for cold indexes: one per core, at most four. */
-export function createParsePool(): ParsePool {
-  return new ParsePool(Math.max(1, Math.min(availableParallelism(), 4)));
-}
-
 export function buildPipelineDeps(input: {
   config: AppConfig;
   sql: Sql;
@@ -60,8 +55,6 @@ export function buildPipelineDeps(input: {
   github: { results: GitHubResults; installationTokens: InstallationTokens } | undefined;
   /** The runners this worker offers (buildRunners in production; tests hand in their own). */
   runners: { runners: Record<string, AgentRunner>; defaultRunner: string | undefined };
-  /** The process's parse threads (worker-process.ts starts them at boot); one is made otherwise. */
-  parsePool?: ParsePool;
 }): RunTaskDeps {
   const { config, sql } = input;
   const { runners, defaultRunner } = input.runners;
@@ -95,7 +88,7 @@ export function buildPipelineDeps(input: {
     // Cold indexes of large repositories parse on every core; small re-indexes stay in-thread.
     indexer: new RepositoryIndexer({
       store: new PostgresRepositoryIndexStore(sql),
-      pool: input.parsePool ?? createParsePool(),
+      pool: new ParsePool(Math.max(1, Math.min(availableParallelism(), 4))),
     }),
     repoMapTokens: config.agents.repoMapTokens,
     github: github ? { results: github.results, tokens: github.installationTokens } : undefined,

@@ -16,7 +16,7 @@ import {
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
 import { RedisEventBus, RedisWorkerRegistry, assertNoEviction, assertRedisReachable, createRedis } from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
-import { buildPipelineDeps, createParsePool } from './build-pipeline-deps.js';
+import { buildPipelineDeps } from './build-pipeline-deps.js';
 import { buildHealthServer } from './health-server.js';
 import { startStallDetector } from './pipeline/stall-detector.js';
 import { resolveWorkerGitHub } from './resolve-github.js';
@@ -51,23 +51,7 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
   const registry = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
   const taskEvents = new PostgresTaskEventRepository(sql);
   const github = await resolveWorkerGitHub(config, sql, logger);
-  // Parse threads start now, once per process, so the first cold index does not wait for them;
-  // grammars still load only when a repository has files of their language. A failure here is
-  // not fatal: the first index starts the threads again.
-  const parsePool = createParsePool();
-  parsePool.start().catch((err: unknown) => logger.warn({ err }, 'parse threads failed to start; the first index retries'));
-  const pipeline = buildPipelineDeps({
-    config,
-    sql,
-    tasks,
-    taskEvents,
-    events,
-    logger,
-    metrics,
-    github,
-    runners: options,
-    parsePool,
-  });
+  const pipeline = buildPipelineDeps({ config, sql, tasks, taskEvents, events, logger, metrics, github, runners: options });
 
   // Task and chat processors and the heartbeats of the bots this worker serves.
   const runtime = await startWorkerRuntime({
@@ -140,7 +124,6 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
     stallDetector.stop();
     await heartbeat.stop();
     await server.close();
-    await parsePool.close();
     await events.close();
     redis.disconnect();
     await sql.end({ timeout: 5 });

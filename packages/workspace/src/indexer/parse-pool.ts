@@ -36,8 +36,8 @@ export class ParsePool {
   constructor(private readonly size: number) {}
 
   /**
-   * Starts the threads and initialises their parsers (no grammar is loaded yet). A once-per-process
-   * cost: call it at start-up so the first index does not pay it; `parse` calls it anyway.
+   * Starts the threads and initialises their parsers (no grammar is loaded yet): a cost paid once
+   * per pool. `parse` calls it; call it earlier to take that cost off the first index.
    */
   start(): Promise<void> {
     if (!this.started) {
