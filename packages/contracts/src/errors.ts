@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   REPO_NAME_INVALID: 'repository name is invalid',
   REPO_TOO_LARGE: 'repository is over the size limit',
   REPO_TOO_MANY_FILES: 'repository is over the file limit',
+  INDEX_PARSE_FAILED: 'a parse thread of the repository index failed',
   MODEL_API_ERROR: 'the model API failed',
   MODEL_AUTH_FAILED: 'the model API refused the credentials',
   MODEL_OVERLOADED: 'the model API is overloaded',

@@ -102,6 +102,11 @@ const BY_EXTENSION: Record<string, string> = {
   '.go': 'go',
 };
 
+/** A language by its id (as in `IndexedFile.language`), or null. */
+export function languageById(id: string): LanguageSpec | null {
+  return SPECS[id] ?? null;
+}
+
 /** The language of a path by its extension, or null for files the index does not parse. */
 export function languageOf(path: string): LanguageSpec | null {
   if (path.endsWith('.d.ts')) return null;

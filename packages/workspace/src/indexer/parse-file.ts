@@ -1,6 +1,6 @@
 import type { IndexedFile, IndexedSymbol } from '@agent-bot/contracts';
 import { Language, Parser, Query } from 'web-tree-sitter';
-import { type LanguageSpec, languageOf } from './languages.js';
+import { type LanguageSpec, languageById, languageOf } from './languages.js';
 
 /** Files larger than this are listed but not parsed (generated bundles, fixtures). */
 export const MAX_PARSED_BYTES = 512 * 1024;
@@ -45,6 +45,17 @@ export class FileParser {
       // WASM memory is not garbage collected: every tree must be freed.
       tree.delete();
     }
+  }
+
+  /**
+   * Initialises the parser and loads the grammars of `languageIds` at once, so their WASM modules
+   * compile concurrently instead of one by one as the first file of each turns up. Only languages
+   * that appear in the files about to be parsed are passed.
+   */
+  async prepare(languageIds: Iterable<string> = []): Promise<void> {
+    await this.ensureParser();
+    const specs = [...new Set(languageIds)].flatMap((id) => languageById(id) ?? []);
+    await Promise.all(specs.map((spec) => this.load(spec)));
   }
 
   private async ensureParser(): Promise<Parser> {

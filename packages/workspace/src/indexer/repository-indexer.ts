@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FileVersion, IndexedFile, RepositoryIndexStore } from '@agent-bot/contracts';
 import { runGit } from '../git/run-git.js';
 import { languageOf } from './languages.js';
 import { FileParser } from './parse-file.js';
+import { parseFilesIn } from './parse-files.js';
 import { RepositoryIndex } from './repository-index.js';
 
 export interface IndexStats {
@@ -68,18 +67,6 @@ export class RepositoryIndexer {
   private async parseHere(dir: string, files: FileVersion[]): Promise<IndexedFile[]> {
     return parseFilesIn(this.parser, dir, files);
   }
-}
-
-/** Parses `files` under `dir` with one parser, skipping unreadable ones. */
-export async function parseFilesIn(parser: FileParser, dir: string, files: FileVersion[]): Promise<IndexedFile[]> {
-  const out: IndexedFile[] = [];
-  for (const file of files) {
-    const source = await readFile(join(dir, file.path), 'utf8').catch(() => null);
-    if (source === null) continue;
-    const indexed = await parser.parse(file.path, file.hash, source);
-    if (indexed) out.push(indexed);
-  }
-  return out;
 }
 
 /** Parseable files of `commit` with their git blob ids, from `git ls-tree` (no file is read). */
