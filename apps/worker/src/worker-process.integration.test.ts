@@ -96,7 +96,11 @@ describe('worker graceful shutdown (spawned process)', () => {
   it('past the drain deadline abandons the job, exits 0, and another worker completes it', async () => {
     const first = await startWorker({ drainSeconds: 1, mode: 'slow' });
     const taskId = await enqueueSleep(60_000);
-    await waitFor('the task to start', async () => (await tasks.get(taskId))?.status === 'running');
+    // Signalled once the agent is running (its log line written), not merely once the row says
+    // running: on a loaded machine the signal could otherwise land before the agent's first event.
+    await waitFor('the agent to start', async () =>
+      (await new PostgresTaskEventRepository(db.sql).list(taskId)).some((e) => e.kind === 'agent.log'),
+    );
 
     const signalledAt = performance.now();
     first.child.kill('SIGTERM');
