@@ -1,4 +1,5 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError, type PrepareWorkspaceInput, type TaskWorkspace, type Workspaces } from '@agent-bot/contracts';
 import { tryLock } from './file-lock.js';
@@ -22,8 +23,10 @@ export interface WorkspaceManagerOptions {
 
 /**
  * Mirrors plus a pool of worktrees per repository. A task takes a free worktree (a lock file per
- * worktree), which is reset to the base commit on the task's own branch and cleaned, so git
- * rewrites only the files that differ from the last task and nothing of that task survives.
+ * worktree), which is switched to the base commit on the task's own branch, so git rewrites only
+ * the files that differ from the last task. The task's release resets and cleans the worktree (off
+ * the next task's critical path); the next task skips its own `clean` only when that release
+ * provably completed, so nothing of a task survives into the next, even one that crashed.
  */
 export class WorkspaceManager implements Workspaces {
   private readonly root: string;
@@ -31,6 +34,13 @@ export class WorkspaceManager implements Workspaces {
   private readonly defaultBranches = new Map<string, { branch: string; at: number }>();
   /** Commits already checked against the file limit (a commit never changes). */
   private readonly countedCommits = new Set<string>();
+  /**
+   * Worktrees this process released clean: worktree dir -> the random proof it also wrote to the
+   * worktree's `.released` file. Both are dropped when any task takes the worktree, so a match
+   * proves that no task, of this or another worker sharing the directory, used it since. Kept in
+   * memory because a file alone could be written by the agent of a task that then crashed.
+   */
+  private readonly releasedClean = new Map<string, string>();
 
   constructor(private readonly options: WorkspaceManagerOptions) {
     this.root = resolve(options.rootDir);
@@ -67,12 +77,15 @@ export class WorkspaceManager implements Workspaces {
 
     const slot = await this.acquireSlot(mirrorDir, join(this.root, 'worktrees', owner, name), baseCommit);
     try {
+      const leftClean = await this.takeReleasedClean(slot);
       const git = (args: string[], token?: string, okExitCodes?: number[]) =>
         runGit(args, { gitDir: slot.gitDir, workTree: slot.dir, cwd: slot.dir, token, timeoutMs, okExitCodes });
       // One process moves the task branch to the base commit, points HEAD at it and rewrites only
-      // the files that differ (like reset --hard); clean then removes everything untracked.
+      // the files that differ (like reset --hard, so a modified tracked file is always restored).
       await git(['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', branch, baseCommit]);
-      await git(['clean', '-ffdxq']);
+      // Untracked and ignored files: removed by the last release, else (a crashed task, another
+      // process, a failed release) here.
+      if (!leftClean) await git(['clean', '-ffdxq']);
       const workspace = createTaskWorkspace({
         repo: input.repo,
         dir: slot.dir,
@@ -81,13 +94,31 @@ export class WorkspaceManager implements Workspaces {
         baseCommit,
         url,
         git,
-        release: slot.release,
+        release: async ({ clean }) => {
+          if (clean) await this.markReleasedClean(slot);
+          await slot.release();
+        },
       });
       return { ...workspace, cloned };
     } catch (error) {
       await slot.release();
       throw error;
     }
+  }
+
+  /** Whether this process's own release left the worktree clean and nobody took it since; forgets both. */
+  private async takeReleasedClean(slot: { dir: string; markerFile: string }): Promise<boolean> {
+    const expected = this.releasedClean.get(slot.dir);
+    this.releasedClean.delete(slot.dir);
+    const found = await readFile(slot.markerFile, 'utf8').catch(() => null);
+    if (found !== null) await rm(slot.markerFile, { force: true });
+    return expected !== undefined && found === expected;
+  }
+
+  private async markReleasedClean(slot: { dir: string; markerFile: string }): Promise<void> {
+    const proof = randomBytes(16).toString('hex');
+    await writeFile(slot.markerFile, proof);
+    this.releasedClean.set(slot.dir, proof);
   }
 
   private async defaultBranch(repo: string, mirrorDir: string, url: string, token: string | undefined): Promise<string> {
@@ -133,7 +164,7 @@ export class WorkspaceManager implements Workspaces {
           await runGit(['worktree', 'prune'], { gitDir: mirrorDir });
           await runGit(['worktree', 'add', '--quiet', '--detach', '--no-checkout', '--', dir, commit], { gitDir: mirrorDir });
         }
-        return { dir, gitDir, release };
+        return { dir, gitDir, markerFile: join(poolDir, `wt-${index}.released`), release };
       } catch (error) {
         await release();
         throw error;
