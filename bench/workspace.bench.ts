@@ -1,24 +1,33 @@
 /**
  * Workspace ready for a 2,000-file repository: cold (mirror fetched from scratch from a local bare
- * repository, worktree checked out) vs warm (the next task on the same repository: fetch, reset,
- * clean), same run, beside a plain `git clone` as the baseline. Target: warm < 5% of cold.
+ * repository, worktree checked out) vs warm (the next task on the same repository: fetch, switch
+ * to the base commit on its branch), same run, beside a plain `git clone` as the baseline.
+ * Target: warm < 5% of cold. The repository is real source text with a few hundred commits of
+ * history (bench/support/realistic-repo.ts), not a best case for the cold path.
  * Run alone: npx tsx --conditions=@agent-bot/source bench/workspace.bench.ts
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLocalGitRemote } from '@agent-bot/testing';
 import { WorkspaceManager } from '@agent-bot/workspace';
-import { median, syntheticRepo } from './support/synthetic-repo.js';
+import { buildRealisticRepo } from './support/realistic-repo.js';
+import { median } from './support/synthetic-repo.js';
 
 const FILES = 2000;
-const RUNS = 3;
+const COMMITS = 300;
+const RUNS = 5;
 /** Stand-in for the agent's run between prepare and release; not part of either measurement. */
 const AGENT_RUN_MS = 1500;
 const remote = createLocalGitRemote();
 const scratch = mkdtempSync(join(tmpdir(), 'agent-bot-bench-ws-'));
-remote.createRepo('bench/repo', syntheticRepo(FILES));
+const shape = buildRealisticRepo(join(remote.root, 'bench', 'repo.git'), {
+  nodeModulesDir: fileURLToPath(new URL('../node_modules', import.meta.url)),
+  fileCount: FILES,
+  commitCount: COMMITS,
+});
 const options = { remoteBaseUrl: remote.baseUrl, maxRepoBytes: 1e10, maxFiles: 100_000 };
 
 try {
@@ -37,9 +46,12 @@ try {
     cold.push(performance.now() - started);
     // The agent's run: at least a second or so on any real task (the model's first answer alone).
     await new Promise((resolve) => setTimeout(resolve, AGENT_RUN_MS));
-    // The task leaves some mess behind, as an agent would.
+    // The task leaves some mess behind, as an agent would: an edit, a new file, build output.
+    const tracked = execFileSync('git', ['-C', first.dir, 'ls-files'], { encoding: 'utf8' }).split('\n');
+    writeFileSync(join(first.dir, tracked[0] as string), 'changed');
     writeFileSync(join(first.dir, 'scratch.txt'), 'left over');
-    writeFileSync(join(first.dir, 'src/mod0/file0.ts'), 'changed');
+    mkdirSync(join(first.dir, 'dist'));
+    writeFileSync(join(first.dir, 'dist', 'out.js'), 'built');
     await first.release();
 
     started = performance.now();
@@ -49,8 +61,12 @@ try {
     await second.release();
   }
   const [cloneMs, coldMs, warmMs] = [median(clone), median(cold), median(warm)];
+  const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
   console.log(
     `workspace ready, ${FILES}-file repository from a local bare repository, median of ${RUNS} (tasks held ${AGENT_RUN_MS} ms)`,
+  );
+  console.log(
+    `  repository: ${shape.files} files of real source (${mb(shape.worktreeBytes)} MB checked out), ${shape.commits} commits, pack ${mb(shape.packBytes)} MB`,
   );
   console.log(`  git clone (baseline)                 ${cloneMs.toFixed(0)} ms`);
   console.log(`  cold: mirror fetch + worktree         ${coldMs.toFixed(0)} ms  = ${(coldMs / cloneMs).toFixed(2)}x git clone`);
