@@ -35,12 +35,13 @@ export class WorkspaceManager implements Workspaces {
   /** Commits already checked against the file limit (a commit never changes). */
   private readonly countedCommits = new Set<string>();
   /**
-   * Worktrees this process released clean: worktree dir -> the random proof it also wrote to the
-   * worktree's `.released` file. Both are dropped when any task takes the worktree, so a match
-   * proves that no task, of this or another worker sharing the directory, used it since. Kept in
-   * memory because a file alone could be written by the agent of a task that then crashed.
+   * Worktrees this process released clean: worktree dir -> the commit left checked out and a
+   * random proof also written to the worktree's `.released` file. Both are dropped when any task
+   * takes the worktree, so a match proves that no task, of this or another worker sharing the
+   * directory, used it since. Kept in memory because a file alone could be written by the agent
+   * of a task that then crashed.
    */
-  private readonly releasedClean = new Map<string, string>();
+  private readonly releasedClean = new Map<string, { proof: string; commit: string }>();
 
   constructor(private readonly options: WorkspaceManagerOptions) {
     this.root = resolve(options.rootDir);
@@ -77,15 +78,22 @@ export class WorkspaceManager implements Workspaces {
 
     const slot = await this.acquireSlot(mirrorDir, join(this.root, 'worktrees', owner, name), baseCommit);
     try {
-      const leftClean = await this.takeReleasedClean(slot);
+      const leftCleanAt = await this.takeReleasedClean(slot);
       const git = (args: string[], token?: string, okExitCodes?: number[]) =>
         runGit(args, { gitDir: slot.gitDir, workTree: slot.dir, cwd: slot.dir, token, timeoutMs, okExitCodes });
-      // One process moves the task branch to the base commit, points HEAD at it and rewrites only
-      // the files that differ (like reset --hard, so a modified tracked file is always restored).
-      await git(['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', branch, baseCommit]);
-      // Untracked and ignored files: removed by the last release, else (a crashed task, another
-      // process, a failed release) here.
-      if (!leftClean) await git(['clean', '-ffdxq']);
+      if (leftCleanAt === baseCommit && (await readRef(slot.gitDir, 'HEAD')) === baseCommit) {
+        // The last release left exactly this commit checked out and clean: only the task branch is
+        // missing. `switch -C` without a start point creates it at HEAD and skips the index and
+        // file walk that any checkout with a target does (measured: 5-6 ms against 13-20 ms).
+        await git(['switch', '--quiet', '--no-recurse-submodules', '-C', branch]);
+      } else {
+        // One process moves the task branch to the base commit, points HEAD at it and rewrites
+        // only the files that differ (like reset --hard, so a modified tracked file is restored).
+        await git(['checkout', '--quiet', '--force', '--no-recurse-submodules', '-B', branch, baseCommit]);
+        // Untracked and ignored files: removed by the last release, else (a crashed task, another
+        // worker process, a failed release) here.
+        if (leftCleanAt === null) await git(['clean', '-ffdxq']);
+      }
       const workspace = createTaskWorkspace({
         repo: input.repo,
         dir: slot.dir,
@@ -95,7 +103,7 @@ export class WorkspaceManager implements Workspaces {
         url,
         git,
         release: async ({ clean }) => {
-          if (clean) await this.markReleasedClean(slot);
+          if (clean) await this.markReleasedClean(slot, baseCommit);
           await slot.release();
         },
       });
@@ -106,19 +114,22 @@ export class WorkspaceManager implements Workspaces {
     }
   }
 
-  /** Whether this process's own release left the worktree clean and nobody took it since; forgets both. */
-  private async takeReleasedClean(slot: { dir: string; markerFile: string }): Promise<boolean> {
+  /**
+   * The commit this process's own release left the worktree at, clean, if nobody took the
+   * worktree since; null otherwise. Forgets both, as the worktree is now taken.
+   */
+  private async takeReleasedClean(slot: { dir: string; markerFile: string }): Promise<string | null> {
     const expected = this.releasedClean.get(slot.dir);
     this.releasedClean.delete(slot.dir);
     const found = await readFile(slot.markerFile, 'utf8').catch(() => null);
     if (found !== null) await rm(slot.markerFile, { force: true });
-    return expected !== undefined && found === expected;
+    return expected !== undefined && found === expected.proof ? expected.commit : null;
   }
 
-  private async markReleasedClean(slot: { dir: string; markerFile: string }): Promise<void> {
+  private async markReleasedClean(slot: { dir: string; markerFile: string }, commit: string): Promise<void> {
     const proof = randomBytes(16).toString('hex');
     await writeFile(slot.markerFile, proof);
-    this.releasedClean.set(slot.dir, proof);
+    this.releasedClean.set(slot.dir, { proof, commit });
   }
 
   private async defaultBranch(repo: string, mirrorDir: string, url: string, token: string | undefined): Promise<string> {

@@ -23,7 +23,10 @@ describe('runGit', () => {
   });
 
   it('fails with the end of stderr, the token redacted, unless the exit code is an expected answer', async () => {
-    const failure = runGit(['rev-parse', '--verify', 'no-such-ref-ghs_secret'], { gitDir: join(dir, 'repo.git'), token: 'ghs_secret' });
+    const failure = runGit(['rev-parse', '--verify', 'no-such-ref-ghs_secret'], {
+      gitDir: join(dir, 'repo.git'),
+      token: 'ghs_secret',
+    });
     await expect(failure).rejects.toMatchObject({ code: 'GIT_FAILED', message: expect.stringContaining('exit 128') });
     await expect(failure).rejects.toMatchObject({ message: expect.not.stringContaining('ghs_secret') });
     expect(await runGit(['config', '--get', 'no.such'], { gitDir: join(dir, 'repo.git'), okExitCodes: [1] })).toBe('');
