@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError, type PrepareWorkspaceInput, type TaskWorkspace, type Workspaces } from '@agent-bot/contracts';
-import { tryLock } from './file-lock.js';
+import { lock, tryLock } from './file-lock.js';
 import { remoteDefaultBranch, syncMirror } from './git/mirror.js';
 import { readRef } from './git/read-ref.js';
 import { assertRepoFullName, assertSafeRefName } from './git/repo-name.js';
@@ -76,7 +76,7 @@ export class WorkspaceManager implements Workspaces {
     }
     await this.assertFileCount(mirrorDir, baseCommit);
 
-    const slot = await this.acquireSlot(mirrorDir, join(this.root, 'worktrees', owner, name), baseCommit);
+    const slot = await this.acquireSlot(mirrorDir, join(this.root, 'worktrees', owner, name), baseCommit, timeoutMs);
     try {
       const leftCleanAt = await this.takeReleasedClean(slot);
       const git = (args: string[], token?: string, okExitCodes?: number[]) =>
@@ -158,7 +158,7 @@ export class WorkspaceManager implements Workspaces {
   }
 
   /** The first worktree of the pool whose lock is free, created when the pool has none free. */
-  private async acquireSlot(mirrorDir: string, poolDir: string, commit: string) {
+  private async acquireSlot(mirrorDir: string, poolDir: string, commit: string, timeoutMs: number) {
     await mkdir(poolDir, { recursive: true });
     const max = this.options.maxWorktreesPerRepo ?? 16;
     for (let index = 0; index < max; index++) {
@@ -172,8 +172,16 @@ export class WorkspaceManager implements Workspaces {
           // The agent could have rewritten `.git`; put back the pointer to our own git dir.
           await writeFile(join(dir, '.git'), `gitdir: ${gitDir}\n`);
         } else {
-          await runGit(['worktree', 'prune'], { gitDir: mirrorDir });
-          await runGit(['worktree', 'add', '--quiet', '--detach', '--no-checkout', '--', dir, commit], { gitDir: mirrorDir });
+          // Under the mirror's lock: `worktree add` first writes a placeholder (all-zero) HEAD, and a
+          // concurrent task's fetch reading every worktree's HEAD then failed with "did not send all
+          // necessary objects" (about 1 in 40 concurrent cold starts, measured under load).
+          const releaseMirror = await lock(`${mirrorDir}.lock`, timeoutMs);
+          try {
+            await runGit(['worktree', 'prune'], { gitDir: mirrorDir });
+            await runGit(['worktree', 'add', '--quiet', '--detach', '--no-checkout', '--', dir, commit], { gitDir: mirrorDir });
+          } finally {
+            await releaseMirror();
+          }
         }
         return { dir, gitDir, markerFile: join(poolDir, `wt-${index}.released`), release };
       } catch (error) {
