@@ -96,7 +96,7 @@ try {
     `  warm: second task, same repository    ${warmMs.toFixed(0)} ms  = ${((100 * warmMs) / coldMs).toFixed(1)}% of cold (target < 5%) ${warmMs < 0.05 * coldMs ? 'OK' : 'MISSED'}`,
   );
   console.log(
-    `  warm, base moved (${MOVED_FILES} files differ) ${movedMs.toFixed(0)} ms  = ${((100 * movedMs) / coldMs).toFixed(1)}% of cold`,
+    `  warm, base moved (${MOVED_FILES} files differ)    ${movedMs.toFixed(0)} ms  = ${((100 * movedMs) / coldMs).toFixed(1)}% of cold`,
   );
 } finally {
   remote.remove();
