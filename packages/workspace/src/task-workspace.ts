@@ -8,7 +8,8 @@ interface TaskWorkspaceParts {
   baseCommit: string;
   url: string;
   git: (args: string[], token?: string, okExitCodes?: number[]) => Promise<string>;
-  release: () => Promise<void>;
+  /** Gives the worktree back; `clean` says the release reset and cleaned it completely. */
+  release: (outcome: { clean: boolean }) => Promise<void>;
 }
 
 /** The task's view of its worktree: what changed, commit and push, give it back. */
@@ -57,17 +58,19 @@ export function createTaskWorkspace(parts: TaskWorkspaceParts): TaskWorkspace {
     async release() {
       if (released) return;
       released = true;
+      let clean = false;
       try {
-        // Files written by the checkout in the same second as the index are "racily clean": the
-        // next checkout would re-read all of them. Refreshing now, after the task ran, records
-        // their stat data for good, off the next task's critical path.
-        await git(['update-index', '-q', '--refresh'], undefined, [1]);
-        // Detach and drop the task branch so the mirror does not collect one branch per task.
-        const head = await git(['rev-parse', 'HEAD']);
-        await git(['update-ref', '--no-deref', 'HEAD', head]);
+        // The next task's work, done now while nobody waits: back to the base commit, detached (so
+        // the task branch can go), every untracked and ignored file removed. This checkout also
+        // rewrites the index after the task, so files the prepare wrote in the same second as the
+        // index are no longer "racily clean" and the next checkout need not re-read them all.
+        await git(['checkout', '--quiet', '--force', '--no-recurse-submodules', '--detach', parts.baseCommit]);
+        await git(['clean', '-ffdxq']);
+        // Drop the task branch so the mirror does not collect one branch per task.
         await git(['update-ref', '-d', `refs/heads/${parts.branch}`]);
+        clean = true;
       } finally {
-        await parts.release();
+        await parts.release({ clean });
       }
     },
   };

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalGitRemote, createLocalGitRemote } from '@agent-bot/testing';
+import { fileURLToPath } from 'node:url';
+import { type LocalGitRemote, createLocalGitRemote, spawnSource } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkspaceManager } from './workspace-manager.js';
 
@@ -26,6 +27,26 @@ afterEach(() => {
   remote.remove();
   rmSync(root, { recursive: true, force: true });
 });
+
+/** Everything git sees in a worktree that differs from HEAD, ignored files included. */
+function dirtyFiles(dir: string): string {
+  return execFileSync('git', ['-C', dir, 'status', '--porcelain', '--ignored', '--untracked-files=all'], { encoding: 'utf8' });
+}
+
+/** What an agent might leave: an edit, a new file, an ignored build output, a nested repository. */
+function makeMess(dir: string): void {
+  writeFileSync(join(dir, 'src/a.ts'), 'changed by the task\n');
+  writeFileSync(join(dir, 'untracked.txt'), 'junk');
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  writeFileSync(join(dir, 'dist/ignored.js'), 'junk');
+  execFileSync('git', ['init', '--quiet', join(dir, 'nested')]);
+}
+
+function expectNoMess(dir: string): void {
+  expect(readFileSync(join(dir, 'src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
+  for (const path of ['untracked.txt', 'dist', 'nested']) expect(existsSync(join(dir, path)), path).toBe(false);
+  expect(dirtyFiles(dir)).toBe('');
+}
 
 function allFilesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -59,6 +80,80 @@ describe('WorkspaceManager', () => {
     expect(statSync(join(second.dir, 'src/b.ts')).ino).toBe(untouched);
     expect(await second.changedFiles()).toEqual([]);
     await second.release();
+  });
+
+  it('resets and cleans the worktree when the task releases it, so the next task starts at once', async () => {
+    const base = remote.commit('acme/app', { '.gitignore': 'dist/\n' });
+    const first = await manager.prepare({ repo: 'acme/app', taskId: 'r1' });
+    expect(first.baseCommit).toBe(base);
+    writeFileSync(join(first.dir, 'committed.txt'), 'the task committed this');
+    expect(await first.commitAndPush({ message: 'task commit', author })).not.toBeNull();
+    makeMess(first.dir);
+    expect(dirtyFiles(first.dir)).toContain('dist/');
+    await first.release();
+
+    // Before anyone takes it: back at the base commit, detached, clean, the task branch gone.
+    expectNoMess(first.dir);
+    expect(existsSync(join(first.dir, 'committed.txt'))).toBe(false);
+    expect(execFileSync('git', ['-C', first.dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()).toBe(base);
+    expect(() => execFileSync('git', ['-C', first.dir, 'symbolic-ref', '-q', 'HEAD'], { stdio: 'pipe' })).toThrow();
+    const mirror = join(root, 'mirrors/acme/app.git');
+    expect(execFileSync('git', ['--git-dir', mirror, 'branch', '--list'], { encoding: 'utf8' })).toBe('');
+
+    const second = await manager.prepare({ repo: 'acme/app', taskId: 'r2' });
+    expect(second.dir).toBe(first.dir);
+    expectNoMess(second.dir);
+    expect(execFileSync('git', ['-C', second.dir, 'symbolic-ref', 'HEAD'], { encoding: 'utf8' }).trim()).toBe(
+      'refs/heads/agent-bot/r2',
+    );
+    expect(await second.changedFiles()).toEqual([]);
+    await second.release();
+  });
+
+  it('cleans on prepare a worktree whose task crashed without releasing it, even with a forged release proof', async () => {
+    remote.commit('acme/app', { '.gitignore': 'dist/\n' });
+    const clean = await manager.prepare({ repo: 'acme/app', taskId: 'c0' });
+    await clean.release();
+    // An agent that read the proof while the worktree was free...
+    const proof = readFileSync(`${clean.dir}.released`, 'utf8');
+
+    const crashed = await manager.prepare({ repo: 'acme/app', taskId: 'c1' });
+    expect(crashed.dir).toBe(clean.dir);
+    expect(existsSync(`${crashed.dir}.released`)).toBe(false);
+    makeMess(crashed.dir);
+    // ...writes it back, and the task dies without release; its lock is taken over as a dead
+    // process's lock would be.
+    writeFileSync(`${crashed.dir}.released`, proof);
+    rmSync(`${crashed.dir}.lock`);
+
+    const next = await manager.prepare({ repo: 'acme/app', taskId: 'c2' });
+    expect(next.dir).toBe(crashed.dir);
+    expectNoMess(next.dir);
+    await next.release();
+  });
+
+  it('cleans on prepare a worktree left by another worker process killed mid-task', async () => {
+    remote.commit('acme/app', { '.gitignore': 'dist/\n' });
+    // This process released the worktree clean and still remembers doing so.
+    const before = await manager.prepare({ repo: 'acme/app', taskId: 'k0' });
+    await before.release();
+
+    // Another worker sharing WORKSPACE_DIR takes it, makes a mess and is SIGKILLed.
+    const script = fileURLToPath(new URL('./test-support/crashing-task.ts', import.meta.url));
+    const other = spawnSource(script, { args: [root, remote.baseUrl, 'acme/app', 'k1'] });
+    try {
+      await other.waitForOutput(/ready /, 30_000);
+    } finally {
+      other.kill();
+    }
+    await other.exited;
+    expect(other.output()).toContain(`ready ${before.dir}`);
+    expect(existsSync(join(before.dir, 'untracked.txt'))).toBe(true);
+
+    const next = await manager.prepare({ repo: 'acme/app', taskId: 'k2' });
+    expect(next.dir).toBe(before.dir);
+    expectNoMess(next.dir);
+    await next.release();
   });
 
   it('gives two concurrent tasks on one repository two worktrees', async () => {

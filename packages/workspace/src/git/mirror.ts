@@ -26,7 +26,11 @@ export async function syncMirror(options: MirrorOptions): Promise<{ cloned: bool
       () => false,
     );
     if (!exists) await runGit(['init', '--quiet', '--bare', '--', options.mirrorDir], { timeoutMs: options.timeoutMs });
+    const packsBefore = await packNames(options.mirrorDir);
     // unpackLimit=1 keeps every fetched object in a pack, so the size check below sees them all.
+    // Automatic maintenance is run below only when the fetch brought a pack: a fetch that brought
+    // nothing cannot have crossed any gc threshold, and its `maintenance run --auto` child cost a
+    // process on every task.
     await runGit(
       [
         '-c',
@@ -35,6 +39,8 @@ export async function syncMirror(options: MirrorOptions): Promise<{ cloned: bool
         '--quiet',
         '--prune',
         '--no-tags',
+        '--no-auto-maintenance',
+        '--no-write-fetch-head',
         '--',
         options.url,
         '+refs/heads/*:refs/remotes/origin/*',
@@ -45,7 +51,11 @@ export async function syncMirror(options: MirrorOptions): Promise<{ cloned: bool
         timeoutMs: options.timeoutMs,
       },
     );
-    await assertRepoSize(options.mirrorDir, options.maxRepoBytes);
+    const packs = await packNames(options.mirrorDir);
+    await assertRepoSize(options.mirrorDir, packs, options.maxRepoBytes);
+    if (packs.some((name) => !packsBefore.includes(name))) {
+      await runGit(['maintenance', 'run', '--auto', '--quiet'], { gitDir: options.mirrorDir, timeoutMs: options.timeoutMs });
+    }
     return { cloned: !exists };
   } finally {
     await release();
@@ -64,11 +74,10 @@ export async function remoteDefaultBranch(mirrorDir: string, url: string, token:
  * Size of the mirror's packs, read from the filesystem rather than `git count-objects` (one
  * process fewer per task). Loose objects are left out: a fetch leaves at most a few small ones.
  */
-async function assertRepoSize(mirrorDir: string, maxBytes: number): Promise<void> {
+async function assertRepoSize(mirrorDir: string, packs: string[], maxBytes: number): Promise<void> {
   const packDir = join(mirrorDir, 'objects', 'pack');
-  const names = await readdir(packDir).catch(() => [] as string[]);
   let bytes = 0;
-  for (const name of names) if (name.endsWith('.pack')) bytes += (await stat(join(packDir, name))).size;
+  for (const name of packs) bytes += (await stat(join(packDir, name))).size;
   if (bytes > maxBytes) {
     throw new AppError(
       'REPO_TOO_LARGE',
@@ -76,4 +85,9 @@ async function assertRepoSize(mirrorDir: string, maxBytes: number): Promise<void
       { expected: true },
     );
   }
+}
+
+async function packNames(mirrorDir: string): Promise<string[]> {
+  const names = await readdir(join(mirrorDir, 'objects', 'pack')).catch(() => [] as string[]);
+  return names.filter((name) => name.endsWith('.pack'));
 }
