@@ -47,9 +47,10 @@ describe('ParsePool', () => {
     const pool = new ParsePool(1);
     try {
       await pool.start();
-      const running = pool.parse(dir, files);
+      // The expectation is attached before close(), so the rejection is never unhandled meanwhile.
+      const failed = expect(pool.parse(dir, files)).rejects.toThrow(/exited|closed/);
       await pool.close();
-      await expect(running).rejects.toThrow(/exited|closed/);
+      await failed;
       expect(await pool.parse(dir, files)).toHaveLength(6);
     } finally {
       await pool.close();
