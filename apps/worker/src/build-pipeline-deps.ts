@@ -1,20 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '@agent-bot/config';
-import type {
-  AgentRunner,
-  EventBus,
-  GitHubResults,
-  InstallationTokens,
-  TaskEventRepository,
-  TaskRepository,
-} from '@agent-bot/contracts';
+import type { AgentRunner, EventBus, TaskEventRepository, TaskRepository } from '@agent-bot/contracts';
 import { PostgresInstallationSpend, PostgresRepositoryIndexStore, type Sql } from '@agent-bot/db';
 import type { Logger, Metrics } from '@agent-bot/observability';
 import { ClaudeCodeRunner, OllamaRunner } from '@agent-bot/runners';
 import { ParsePool, RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
 import { buildReplyChannels } from './build-reply-channels.js';
-import type { RunTaskDeps } from './pipeline/pipeline-deps.js';
+import type { TaskRunProcessorDeps } from './processors/task-run.processor.js';
+import type { WorkerGitHubPorts } from './resolve-github.js';
 import { NoopRunner } from './runners/noop-runner.js';
 import { createRunnerResolver } from './runners/resolve-runner.js';
 
@@ -51,15 +45,25 @@ export function buildPipelineDeps(input: {
   events: EventBus;
   logger: Logger;
   metrics: Metrics;
-  /** The GitHub App's installation ports, when an app is configured (see resolve-github.ts). */
-  github: { results: GitHubResults; installationTokens: InstallationTokens } | undefined;
+  /**
+   * The GitHub App's installation ports (see resolve-github.ts): as found at start (for the log
+   * line) and the resolver each task asks, so an app created at /setup later is picked up.
+   */
+  github: { atStart: WorkerGitHubPorts | undefined; resolve?: () => Promise<WorkerGitHubPorts | undefined> };
   /** The runners this worker offers (buildRunners in production; tests hand in their own). */
   runners: { runners: Record<string, AgentRunner>; defaultRunner: string | undefined };
-}): RunTaskDeps {
+}): TaskRunProcessorDeps {
   const { config, sql } = input;
   const { runners, defaultRunner } = input.runners;
-  const github = input.github;
-  if (!github) input.logger.warn('no GitHub App (GITHUB_APP_ID/GITHUB_PRIVATE_KEY or /setup): results stay in the dashboard');
+  const github = input.github.atStart;
+  if (!github) {
+    input.logger.warn(
+      'no GitHub App yet (GITHUB_APP_ID/GITHUB_PRIVATE_KEY or /setup): results stay in the dashboard until one exists',
+    );
+  }
+  const toPipeline = (ports: WorkerGitHubPorts | undefined) =>
+    ports ? { results: ports.results, tokens: ports.installationTokens } : undefined;
+  const resolveGitHub = input.github.resolve;
   const replies = buildReplyChannels(config.replies);
   input.logger.info(
     { channels: Object.keys(replies.channels), slackThreads: config.replies.slack.botToken !== undefined },
@@ -91,7 +95,8 @@ export function buildPipelineDeps(input: {
       pool: new ParsePool(Math.max(1, Math.min(availableParallelism(), 4))),
     }),
     repoMapTokens: config.agents.repoMapTokens,
-    github: github ? { results: github.results, tokens: github.installationTokens } : undefined,
+    github: toPipeline(github),
+    resolveGitHub: resolveGitHub ? async () => toPipeline(await resolveGitHub()) : undefined,
     monthlyBudget: { spend: new PostgresInstallationSpend(sql), limitUsd: config.agents.installationMonthlyBudgetUsd },
     publicUrl: config.server.publicUrl,
     pullRequestDraft: config.agents.pullRequestDraft,

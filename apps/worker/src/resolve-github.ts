@@ -4,22 +4,22 @@ import { PostgresGitHubAppStore, SecretCipher, type Sql } from '@agent-bot/db';
 import { GitHubAppSource, createGitHubAdapters } from '@agent-bot/github';
 import type { Logger } from '@agent-bot/observability';
 
+export type WorkerGitHubPorts = { results: GitHubResults; installationTokens: InstallationTokens };
+
 /**
  * The worker's GitHub App, found the way the gateway finds it: the environment first, else the app
- * created through /setup (stored encrypted, so that needs ENCRYPTION_KEY here too). Resolved once
- * at startup: a worker started before the app existed is restarted to pick it up.
+ * created through /setup (stored encrypted, so that needs ENCRYPTION_KEY here too). Returns a
+ * function asked per task: a missing app is looked for again every 30 s (GitHubAppSource), so an
+ * app created at /setup after the worker started is used without a restart.
  */
-export async function resolveWorkerGitHub(
-  config: AppConfig,
-  sql: Sql,
-  logger: Logger,
-): Promise<{ results: GitHubResults; installationTokens: InstallationTokens } | undefined> {
+export function workerGitHub(config: AppConfig, sql: Sql, logger: Logger): () => Promise<WorkerGitHubPorts | undefined> {
   const { encryptionKey, previousEncryptionKeys } = config.security;
   if (!encryptionKey) {
     const app = config.github.app;
-    return app
+    const fromEnvironment = app
       ? createGitHubAdapters({ appId: app.appId, privateKey: app.privateKey, baseUrl: config.github.apiUrl, logger })
       : undefined;
+    return async () => fromEnvironment;
   }
   const source = new GitHubAppSource({
     fromEnvironment: config.github.app,
@@ -30,5 +30,5 @@ export async function resolveWorkerGitHub(
     apiUrl: config.github.apiUrl,
     logger,
   });
-  return (await source.adapters()) ?? undefined;
+  return async () => (await source.adapters()) ?? undefined;
 }

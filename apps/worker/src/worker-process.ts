@@ -19,7 +19,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildPipelineDeps } from './build-pipeline-deps.js';
 import { buildHealthServer } from './health-server.js';
 import { startStallDetector } from './pipeline/stall-detector.js';
-import { resolveWorkerGitHub } from './resolve-github.js';
+import { workerGitHub } from './resolve-github.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
 import { startWorkerRuntime } from './worker-runtime.js';
 
@@ -50,8 +50,18 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
   const tasks = new PostgresTaskRepository(sql);
   const registry = new RedisWorkerRegistry({ redis, prefix: config.redis.prefix });
   const taskEvents = new PostgresTaskEventRepository(sql);
-  const github = await resolveWorkerGitHub(config, sql, logger);
-  const pipeline = buildPipelineDeps({ config, sql, tasks, taskEvents, events, logger, metrics, github, runners: options });
+  const github = workerGitHub(config, sql, logger);
+  const pipeline = buildPipelineDeps({
+    config,
+    sql,
+    tasks,
+    taskEvents,
+    events,
+    logger,
+    metrics,
+    github: { atStart: await github(), resolve: github },
+    runners: options,
+  });
 
   // Task and chat processors and the heartbeats of the bots this worker serves.
   const runtime = await startWorkerRuntime({
@@ -84,7 +94,7 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
   // says "working" forever.
   const stallDetector = startStallDetector({
     stalled: new PostgresStalledTasks(sql),
-    results: pipeline.github?.results,
+    results: async () => (await github())?.results,
     logger,
     publicUrl: config.server.publicUrl,
     thresholdMs: config.agents.stallMs,

@@ -11,9 +11,8 @@ import { BullMqJobConsumer, type RedisClient } from '@agent-bot/queue';
 import { type BotHeartbeat, startBotHeartbeat } from './bots/bot-heartbeat.js';
 import { BusyBots } from './bots/busy-bots.js';
 import { createChatReplyProcessor } from './processors/chat-reply.processor.js';
-import type { RunTaskDeps } from './pipeline/pipeline-deps.js';
 import { startTaskCancellations } from './pipeline/task-cancellations.js';
-import { createTaskRunProcessor } from './processors/task-run.processor.js';
+import { type TaskRunProcessorDeps, createTaskRunProcessor } from './processors/task-run.processor.js';
 import { createRunnerResolver } from './runners/resolve-runner.js';
 
 export interface WorkerRuntimeOptions {
@@ -39,7 +38,7 @@ export interface WorkerRuntimeOptions {
    * The full task pipeline (workspace, index, GitHub results, budgets) as main composes it; without
    * it tasks run with the runner alone (tests of chat and live logs).
    */
-  taskRun?: RunTaskDeps;
+  taskRun?: TaskRunProcessorDeps;
   onStalled?: (jobId: string) => void;
   botHeartbeatIntervalMs: number;
   botStaleAfterMs: number;

@@ -28,6 +28,26 @@ describe('GitHubAppSource', () => {
     await gh.close();
   });
 
+  it('finds an app another process stored, once "none" is older than the recheck interval', async () => {
+    const store = new MemoryAppStore();
+    let now = 0;
+    const source = new GitHubAppSource({ fromEnvironment: undefined, store, apiUrl: gh.apiUrl, logger, now: () => now });
+    expect(await source.adapters()).toBeNull();
+    // Another process (the gateway's /setup) writes the app to the shared store.
+    const app = gh.state.createApp();
+    store.value = { appId: String(app.id), privateKey: app.privateKey, webhookSecret: app.webhookSecret };
+    now = 29_000;
+    expect(await source.adapters()).toBeNull();
+    expect(store.loads).toBe(1);
+    now = 30_000;
+    expect(await source.adapters()).not.toBeNull();
+    expect(store.loads).toBe(2);
+    // Once found, the app is kept: no more loads.
+    now = 120_000;
+    await source.credentials();
+    expect(store.loads).toBe(2);
+  });
+
   it('has nothing before the manifest flow, then picks the stored app up without a restart', async () => {
     const store = new MemoryAppStore();
     const source = new GitHubAppSource({ fromEnvironment: undefined, store, apiUrl: gh.apiUrl, logger });

@@ -22,6 +22,13 @@ export interface GitHubAppSourceOptions {
   /** GITHUB_API_URL. */
   apiUrl: string;
   logger: Logger;
+  /**
+   * While no app exists, how long "none" is believed before the store is asked again (default
+   * 30 s): an app created at /setup through another process (a worker, a second gateway) is then
+   * found without a restart. A found app is kept; this process's own /setup resets the cache.
+   */
+  missingRecheckMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -31,7 +38,7 @@ export interface GitHubAppSourceOptions {
  * compose one (the worker passes the same store).
  */
 export class GitHubAppSource {
-  private cached: Promise<KnownGitHubApp | null> | undefined;
+  private cached: { app: Promise<KnownGitHubApp | null>; at: number } | undefined;
   private oauthClient: { key: string; client: GitHubOAuth } | undefined;
   private appAdapters: { key: string; adapters: GitHubAdapters } | undefined;
 
@@ -44,11 +51,18 @@ export class GitHubAppSource {
   /** The app's credentials, or null while none is configured or created. */
   async credentials(): Promise<KnownGitHubApp | null> {
     if (this.options.fromEnvironment) return this.options.fromEnvironment;
-    this.cached ??= this.options.store.load().catch((error: unknown) => {
+    const now = (this.options.now ?? Date.now)();
+    if (this.cached && (await this.cached.app) === null && now - this.cached.at >= (this.options.missingRecheckMs ?? 30_000)) {
       this.cached = undefined;
-      throw error;
-    });
-    return this.cached;
+    }
+    if (!this.cached) {
+      const app = this.options.store.load().catch((error: unknown) => {
+        this.cached = undefined;
+        throw error;
+      });
+      this.cached = { app, at: now };
+    }
+    return this.cached.app;
   }
 
   /** The secret webhook deliveries are signed with, once an app exists. */

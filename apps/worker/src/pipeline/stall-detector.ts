@@ -4,7 +4,8 @@ import { stalledBody, threadOf, trackingMarker } from './tracking-comment.js';
 
 export interface StallDetectorOptions {
   stalled: StalledTasks;
-  results?: GitHubResults;
+  /** Where tracking comments live: ports, or a function asked per sweep (an app may appear later). */
+  results?: GitHubResults | (() => Promise<GitHubResults | undefined>);
   logger: Logger;
   publicUrl: string;
   /** TASK_STALL_SECONDS in ms: a running task without a heartbeat for this long is stalled. */
@@ -23,12 +24,15 @@ export interface StallDetectorOptions {
 export function startStallDetector(options: StallDetectorOptions): { sweep(): Promise<number>; stop(): void } {
   const sweep = async (): Promise<number> => {
     const tasks = await options.stalled.markStalled(options.thresholdMs);
+    const source = options.results;
+    const results: GitHubResults | undefined =
+      typeof source === 'function' ? (tasks.length > 0 ? await source().catch(() => undefined) : undefined) : source;
     for (const task of tasks) {
       options.logger.warn({ taskId: task.id }, 'task stalled: no heartbeat');
       await options.onStalled?.(task.id, task.errorMessage ?? 'stalled').catch(() => undefined);
       const thread = threadOf(task);
-      if (!thread || !options.results) continue;
-      await options.results
+      if (!thread || !results) continue;
+      await results
         .upsertTrackingComment(thread, trackingMarker(task.id), stalledBody(task.id, options.publicUrl, options.thresholdMs))
         .catch((error: unknown) => options.logger.warn({ err: error, taskId: task.id }, 'stalled comment not written'));
     }

@@ -20,7 +20,7 @@ import {
   uniqueRedisPrefix,
   waitFor,
 } from '@agent-bot/testing';
-import type { RunTaskDeps } from '../pipeline/pipeline-deps.js';
+import type { TaskRunProcessorDeps } from '../processors/task-run.processor.js';
 import { ready, startTestWorker } from './test-worker.js';
 
 export const REPO = 'octo-org/widgets';
@@ -73,7 +73,7 @@ export interface Harness {
   startWorker(options: {
     runners: Record<string, AgentRunner>;
     defaultRunner?: string;
-    overrides?: Partial<RunTaskDeps>;
+    overrides?: Partial<TaskRunProcessorDeps>;
   }): Promise<() => Promise<void>>;
   /** The first task on REPO gets the pool's first worktree: where the agent's files are. */
   worktree(): string;

@@ -10,9 +10,8 @@ import { createGitHubAdapters } from '@agent-bot/github';
 import { createLogger, createMetrics } from '@agent-bot/observability';
 import { BullMqJobConsumer, RedisEventBus, createRedis } from '@agent-bot/queue';
 import { RepositoryIndexer, WorkspaceManager } from '@agent-bot/workspace';
-import type { RunTaskDeps } from '../pipeline/pipeline-deps.js';
 import { startTaskCancellations } from '../pipeline/task-cancellations.js';
-import { createTaskRunProcessor } from '../processors/task-run.processor.js';
+import { type TaskRunProcessorDeps, createTaskRunProcessor } from '../processors/task-run.processor.js';
 import { createRunnerResolver } from '../runners/resolve-runner.js';
 
 export interface TestWorkerParams {
@@ -26,7 +25,7 @@ export interface TestWorkerParams {
   lockDurationMs: number;
   runners: Record<string, AgentRunner>;
   defaultRunner?: string;
-  overrides?: Partial<RunTaskDeps>;
+  overrides?: Partial<TaskRunProcessorDeps>;
 }
 
 /** A worker wired like main.ts, but with test runners and stand-in endpoints; returns its stop. */
@@ -37,7 +36,7 @@ export async function startTestWorker(params: TestWorkerParams): Promise<() => P
   const subscriber = createRedis(params.redisUrl, 'subscriber');
   const github = createGitHubAdapters({ ...params.github, baseUrl: params.github.apiUrl, logger });
   const events = new RedisEventBus({ publisher, subscriber, prefix: params.prefix });
-  const deps: RunTaskDeps = {
+  const deps: TaskRunProcessorDeps = {
     tasks: new PostgresTaskRepository(params.sql),
     taskEvents: new PostgresTaskEventRepository(params.sql),
     events,
