@@ -35,7 +35,13 @@ describe('GitHubAppSource', () => {
     expect(await source.adapters()).toBeNull();
     // Another process (the gateway's /setup) writes the app to the shared store.
     const app = gh.state.createApp();
-    store.value = { appId: String(app.id), privateKey: app.privateKey, webhookSecret: app.webhookSecret };
+    store.value = {
+      appId: String(app.id),
+      privateKey: app.privateKey,
+      webhookSecret: app.webhookSecret,
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+    };
     now = 29_000;
     expect(await source.adapters()).toBeNull();
     expect(store.loads).toBe(1);
