@@ -1,3 +1,5 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { TaskWorkspace } from '@agent-bot/contracts';
 
 interface TaskWorkspaceParts {
@@ -32,6 +34,7 @@ export function createTaskWorkspace(parts: TaskWorkspaceParts): TaskWorkspace {
     },
 
     async commitAndPush({ message, token, author }) {
+      await unnestRepositories(parts.dir, git);
       await git(['add', '--all']);
       const staged = await git(['status', '--porcelain=v1', '-z', '--untracked-files=no']);
       if (staged !== '') {
@@ -78,4 +81,32 @@ export function createTaskWorkspace(parts: TaskWorkspaceParts): TaskWorkspace {
 
 function oneLine(value: string): string {
   return value.replace(/[\r\n]/g, ' ').slice(0, 200);
+}
+
+/**
+ * An agent that ran `git init` (or a scaffolding tool that does) leaves a repository inside the
+ * worktree: `git add` refuses an empty one and would commit any other as a bare gitlink, which the
+ * pull request cannot show. Their files are the change; their `.git` is dropped so they are added
+ * as plain files. Untracked directories are the only place such a repository can be new.
+ */
+async function unnestRepositories(dir: string, git: TaskWorkspaceParts['git']): Promise<void> {
+  // Ignored paths are left alone: `git add --all` skips them too.
+  const untracked = await git(['ls-files', '-z', '--others', '--exclude-standard', '--directory', '--no-empty-directory']);
+  for (const entry of untracked.split('\0')) {
+    if (!entry.endsWith('/')) continue;
+    const top = join(dir, entry);
+    // git shows an untracked directory once, however deep the repositories inside it are.
+    const inside = await readdir(top, { recursive: true, withFileTypes: true });
+    const nested = [top, ...inside.filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name))];
+    for (const candidate of nested) {
+      const gitEntry = join(candidate, '.git');
+      if (
+        await stat(gitEntry).then(
+          () => true,
+          () => false,
+        )
+      )
+        await rm(gitEntry, { recursive: true, force: true });
+    }
+  }
 }

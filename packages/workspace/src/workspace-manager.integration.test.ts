@@ -186,6 +186,39 @@ describe('WorkspaceManager', () => {
     await ws.release();
   });
 
+  it('commits the files of a repository the agent created inside the worktree, not a gitlink', async () => {
+    const ws = await manager.prepare({ repo: 'acme/app', taskId: 'nested1' });
+    // An empty nested repository (git add refuses it) and one with a commit (it would become a gitlink).
+    mkdirSync(join(ws.dir, 'empty-nest'));
+    execFileSync('git', ['init', '--quiet', join(ws.dir, 'empty-nest')]);
+    writeFileSync(join(ws.dir, 'empty-nest/index.ts'), 'export {};\n');
+    mkdirSync(join(ws.dir, 'tool'));
+    execFileSync('git', ['init', '--quiet', join(ws.dir, 'tool')]);
+    writeFileSync(join(ws.dir, 'tool/run.sh'), 'echo run\n');
+    execFileSync('git', ['-C', join(ws.dir, 'tool'), 'add', 'run.sh']);
+    execFileSync('git', [
+      '-C',
+      join(ws.dir, 'tool'),
+      '-c',
+      'user.name=a',
+      '-c',
+      'user.email=a@b',
+      'commit',
+      '--quiet',
+      '-m',
+      'x',
+    ]);
+    // Deeper: a new directory whose subdirectory is a repository (git lists only the top one).
+    mkdirSync(join(ws.dir, 'apps/web'), { recursive: true });
+    execFileSync('git', ['init', '--quiet', join(ws.dir, 'apps/web')]);
+    writeFileSync(join(ws.dir, 'apps/web/main.ts'), 'main();\n');
+    expect(await ws.commitAndPush({ message: 'scaffold', author })).not.toBeNull();
+    expect(remote.show('acme/app', 'agent-bot/nested1', 'apps/web/main.ts')).toBe('main();\n');
+    expect(remote.show('acme/app', 'agent-bot/nested1', 'empty-nest/index.ts')).toBe('export {};\n');
+    expect(remote.show('acme/app', 'agent-bot/nested1', 'tool/run.sh')).toBe('echo run\n');
+    await ws.release();
+  });
+
   it('never writes the token into git config or any file of the workspace', async () => {
     const token = 'ghs_never_store_me_987';
     const ws = await manager.prepare({ repo: 'acme/app', taskId: 'tok', token });
