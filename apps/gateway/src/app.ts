@@ -53,6 +53,7 @@ async function browserFacingRoutes(
     publicUrl: deps.publicUrl,
     corsOrigins: deps.corsOrigins,
     apiRateLimitPerMinute: deps.apiRateLimitPerMinute,
+    rateLimitStore: deps.rateLimitStore,
   });
   // Frames are small JSON; a larger one is a misbehaving client.
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

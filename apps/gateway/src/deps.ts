@@ -14,6 +14,7 @@ import type {
   WorkerRegistry,
 } from '@agent-bot/contracts';
 import type { TrustProxy } from '@agent-bot/config';
+import type { RedisClient } from '@agent-bot/queue';
 import type { GitHubAppSource } from '@agent-bot/github';
 import type { HealthAggregator, Logger, Metrics } from '@agent-bot/observability';
 import type { IngestionDeps } from './ingestion-deps.js';
@@ -56,6 +57,11 @@ export interface GatewayDeps {
   botStaleAfterMs: number;
   /** Requests per minute per client on /api routes. */
   apiRateLimitPerMinute: number;
+  /**
+   * Where the rate limit counts (Redis, keys under `prefix`), so gateway replicas share one budget
+   * per client; absent, each process counts alone. While Redis is down requests are not limited.
+   */
+  rateLimitStore?: { redis: RedisClient; prefix: string };
   /** Browser origins besides publicUrl allowed for CORS and the WebSocket. */
   corsOrigins: string[];
   /**

@@ -132,6 +132,7 @@ async function main(): Promise<void> {
     events,
     botStaleAfterMs: config.dashboard.botStaleAfterMs,
     apiRateLimitPerMinute: config.dashboard.apiRateLimitPerMinute,
+    rateLimitStore: { redis, prefix: config.redis.prefix },
     corsOrigins: config.dashboard.corsOrigins,
     trustProxy: config.proxy.trustProxy,
     dashboardDir: config.dashboard.dashboardDir ?? fileURLToPath(new URL('../../dashboard/dist', import.meta.url)),

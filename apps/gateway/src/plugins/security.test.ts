@@ -69,6 +69,28 @@ describe('rate limit, security headers, CORS', () => {
     }
   });
 
+  it('counts the per-client budget in Redis, so two gateway replicas share it', async () => {
+    const store = { redis: gateway.redis, prefix: `${gateway.prefix}:shared` };
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => buildApp({ ...gateway.deps, apiRateLimitPerMinute: 3, rateLimitStore: store })),
+    );
+    try {
+      const get = async (app: typeof a) =>
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/api/session',
+            remoteAddress: '198.51.100.40',
+            headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+          })
+        ).statusCode;
+      expect([await get(a), await get(b), await get(a), await get(b)]).toEqual([200, 200, 200, 429]);
+      expect(await gateway.redis.keys(`${store.prefix}:rate-limit:*`)).not.toHaveLength(0);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('keeps the browser-facing plugins off webhook routes: no session, CORS or security headers there', async () => {
     const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
     const response = await gateway.app.inject({

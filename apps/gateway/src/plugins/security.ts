@@ -4,12 +4,14 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import { AppError } from '@agent-bot/contracts';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { RedisClient } from '@agent-bot/queue';
 import { allowedOrigins } from './origins.js';
 
 export interface SecurityPluginOptions {
   publicUrl: string;
   corsOrigins: string[];
   apiRateLimitPerMinute: number;
+  rateLimitStore?: { redis: RedisClient; prefix: string } | undefined;
 }
 
 /**
@@ -53,6 +55,14 @@ export const securityPlugin = fp(
       max: options.apiRateLimitPerMinute,
       timeWindow: 60_000,
       allowList: (request) => !request.url.startsWith('/api/'),
+      ...(options.rateLimitStore
+        ? {
+            redis: options.rateLimitStore.redis,
+            nameSpace: `${options.rateLimitStore.prefix}:rate-limit:`,
+            // A Redis outage must not take the API down with it: unlimited until it is back.
+            skipOnError: true,
+          }
+        : {}),
       // Thrown by the plugin after it set Retry-After; the error handler turns it into our JSON shape.
       errorResponseBuilder: (_request, context) =>
         new AppError(

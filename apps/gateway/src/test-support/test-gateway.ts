@@ -113,6 +113,7 @@ export async function createTestGateway(
     events,
     botStaleAfterMs: 300_000,
     apiRateLimitPerMinute: 1000,
+    rateLimitStore: { redis, prefix },
     corsOrigins: [],
     // No build in unit tests: the gateway answers 503 for the dashboard pages.
     dashboardDir: '/nonexistent/agent-bot-dashboard',
