@@ -71,11 +71,10 @@ describe('rate limit, security headers, CORS', () => {
 
   it('counts the per-client budget in Redis, so two gateway replicas share it', async () => {
     const store = { redis: gateway.redis, prefix: `${gateway.prefix}:shared` };
-    const [a, b] = await Promise.all(
-      [1, 2].map(() => buildApp({ ...gateway.deps, apiRateLimitPerMinute: 3, rateLimitStore: store })),
-    );
+    const build = () => buildApp({ ...gateway.deps, apiRateLimitPerMinute: 3, rateLimitStore: store });
+    const [a, b] = await Promise.all([build(), build()]);
     try {
-      const get = async (app: typeof a) =>
+      const get = async (app: Awaited<ReturnType<typeof build>>) =>
         (
           await app.inject({
             method: 'GET',
