@@ -1,8 +1,8 @@
-import { AppError } from '@agent-bot/contracts';
 import { type JiraStandIn, startJiraStandIn } from '@agent-bot/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JiraReplyChannel, toAdf } from './jira-reply-channel.js';
 import { taskFrom } from './test-support/task.js';
+import { failure } from './test-support/failure.js';
 
 const EMAIL = 'bot@example.com';
 const API_TOKEN = 'ATATT-jira-secret-token';
@@ -26,15 +26,6 @@ const fromIssue = (issueKey = 'PROJ-42') =>
   });
 
 const channel = (apiToken = API_TOKEN) => new JiraReplyChannel({ baseUrl: `${jira.url}/`, email: EMAIL, apiToken });
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 describe('JiraReplyChannel', () => {
   it('comments on the issue in Atlassian Document Format with basic auth, on JIRA_BASE_URL only', async () => {

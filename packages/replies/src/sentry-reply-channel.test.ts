@@ -1,8 +1,8 @@
-import { AppError } from '@agent-bot/contracts';
 import { type SentryStandIn, startSentryStandIn } from '@agent-bot/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SentryReplyChannel } from './sentry-reply-channel.js';
 import { taskFrom } from './test-support/task.js';
+import { failure } from './test-support/failure.js';
 
 const TOKEN = 'sntrys_secret_token';
 let sentry: SentryStandIn;
@@ -26,15 +26,6 @@ const fromIssue = (sentryIssueId: string | undefined = '4501') =>
   });
 
 const channel = (authToken = TOKEN) => new SentryReplyChannel({ apiUrl: sentry.url, authToken });
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 describe('SentryReplyChannel', () => {
   it('comments on the issue with a Bearer token and links the issue', async () => {

@@ -1,8 +1,8 @@
-import { AppError } from '@agent-bot/contracts';
 import { type SlackStandIn, freePort, startSlackStandIn } from '@agent-bot/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SlackReplyChannel } from './slack-reply-channel.js';
 import { taskFrom } from './test-support/task.js';
+import { failure } from './test-support/failure.js';
 
 const TOKEN = 'xoxb-test-0000-secret';
 let slack: SlackStandIn;
@@ -30,15 +30,6 @@ const mention = (channel = 'C0123') =>
 
 function channelWith(token: string | null = TOKEN, extra: Partial<{ maxRetryAfterSeconds: number }> = {}) {
   return new SlackReplyChannel({ apiUrl: `${slack.url}/api/`, botToken: token ?? undefined, ...extra });
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 describe('SlackReplyChannel', () => {
