@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { envBoolean } from './env-types.js';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from './load-config.js';
+import { CONFIG_GROUPS, CONFIG_VARIABLES, ConfigError, loadConfig } from './load-config.js';
 
 const HEX_KEY = 'ab'.repeat(32);
 const BASE64_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -40,6 +40,14 @@ describe('loadConfig', () => {
     expect(blank.agents.maxTokens).toBe(2_000_000);
     expect(blank.github.apiUrl).toBe('https://api.github.com');
     expect(blank.agents.defaultRunner).toBeUndefined();
+  });
+
+  it('declares every variable in exactly one concern (merged schemas would let a second declaration silently win)', () => {
+    const concerns = new Map<string, string[]>();
+    for (const [concern, names] of Object.entries(CONFIG_GROUPS)) {
+      for (const name of names) concerns.set(name, [...(concerns.get(name) ?? []), concern]);
+    }
+    expect([...concerns].filter(([, declaredIn]) => declaredIn.length > 1)).toEqual([]);
   });
 
   it('lists every problem at once, each by variable name', () => {

@@ -61,21 +61,45 @@ export async function publishChanges(
   return { changedFiles, ...pushed, pullRequestUrl: pull.url };
 }
 
-/** On a review comment, the answer goes into that review thread too. */
+/** What the review-thread reply says: the answer, why the change went where it did, the pull request. */
+export interface ReviewThreadReply {
+  summary: string;
+  /** Why the task did not work on the pull request's branch (a fork); see WorkBase.note. */
+  note?: string;
+  pullRequestUrl?: string;
+}
+
+/** A reply is cut to this; the summary gives way so the note and the link always survive. */
+const REVIEW_REPLY_MAX_CHARS = 6000;
+
+/**
+ * On a review comment, the answer goes into that review thread too. A reviewer reading only the
+ * thread must learn why a fork's change landed in a separate pull request against the default
+ * branch, so the note the tracking comment carries is repeated here.
+ */
 export async function replyInReviewThread(
   deps: RunTaskDeps,
   task: Task,
   thread: IssueThreadRef | null,
-  text: string,
+  reply: ReviewThreadReply,
 ): Promise<string | undefined> {
   const commentId = Number(task.context.threadCommentId ?? task.context.reviewCommentId);
   if (!deps.github || !thread || !Number.isInteger(commentId) || commentId <= 0) return undefined;
-  const reply = await deps.github.results.replyToReviewComment({
+  const posted = await deps.github.results.replyToReviewComment({
     installationId: thread.installationId,
     repo: thread.repo,
     pullNumber: thread.issueNumber,
     commentId,
-    body: text.slice(0, 6000),
+    body: reviewReplyBody(reply),
   });
-  return reply.url;
+  return posted.url;
+}
+
+/** The reply's text: the summary, then the note as a quote, then the link to the pull request. */
+export function reviewReplyBody(reply: ReviewThreadReply): string {
+  const trailer = [reply.note ? `> ${reply.note}` : '', reply.pullRequestUrl ? `Changes: ${reply.pullRequestUrl}` : '']
+    .filter(Boolean)
+    .map((line) => `\n\n${line}`)
+    .join('');
+  return reply.summary.slice(0, REVIEW_REPLY_MAX_CHARS - trailer.length) + trailer;
 }

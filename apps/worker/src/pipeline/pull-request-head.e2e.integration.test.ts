@@ -109,4 +109,28 @@ describe('tasks from a pull request', () => {
     expect(comment).toContain('Pull request #5 comes from a fork, which agent-bot cannot push to');
     expect(h.gh.violations()).toEqual([]);
   });
+
+  it('a review comment on a pull request from a fork is answered in its thread with why the change is elsewhere', async () => {
+    h.openPullRequest(5, `contributor:${PR_BRANCH}`);
+    const asked = h.gh.state.addReviewComment({ repo: REPO, pullNumber: 5, body: '@agent-bot fix greet', user: 'alice' });
+    await startOllamaWorker(FIX_GREET_OLLAMA_SCRIPT);
+    // What the gateway records for a pull_request_review_comment whose head is a fork.
+    const task = await h.createTask({
+      context: { ...prCommentContext, headFromFork: true, reviewCommentId: asked.id, threadCommentId: asked.id },
+    });
+    await h.enqueue(task.id);
+    const done = await h.waitForFinal(task.id);
+
+    expect(done).toMatchObject({ status: 'succeeded' });
+    const opened = h.gh.state.pulls.find((p) => p.head === `octo-org:agent-bot/${task.id}`);
+    expect(opened).toMatchObject({ base: 'main' });
+    // A reviewer reading only the thread learns why the change is a separate PR against main.
+    const replies = h.gh.state.reviewComments.filter((c) => c.inReplyToId === asked.id);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.body).toContain('Fixed greet.');
+    expect(replies[0]?.body).toContain('> Pull request #5 comes from a fork, which agent-bot cannot push to');
+    expect(replies[0]?.body).toContain(`Changes: ${done.result.pullRequestUrl}`);
+    expect(done.result.replyUrl).toContain(`#discussion_r${replies[0]?.id}`);
+    expect(h.gh.violations()).toEqual([]);
+  });
 });

@@ -138,12 +138,12 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       await reporter.log('changes.pushed', text, { ...published });
       tracker?.step(text);
     }
-    const replyUrl = await replyInReviewThread(
-      deps,
-      task,
-      thread,
-      published.pullRequestUrl ? `${outcome.summary}\n\nChanges: ${published.pullRequestUrl}` : outcome.summary,
-    );
+    const replyUrl = await replyInReviewThread(deps, task, thread, {
+      summary: outcome.summary,
+      note: base.note,
+      pullRequestUrl: published.pullRequestUrl,
+    });
+    // No note here: only GitHub pull requests set one, and replyToSource answers Slack, Jira and Sentry.
     const sourceReplyUrl = await replyToSource(
       deps,
       task,

@@ -31,7 +31,11 @@ export const githubEnv = z.object({
   GITHUB_PRIVATE_KEY: optionalSecret.refine((value) => value === undefined || isPrivateKey(value), {
     message: 'must be a PEM private key (-----BEGIN RSA PRIVATE KEY----- ...), as downloaded from the app settings',
   }),
-  /** Secret GitHub signs webhook deliveries with (X-Hub-Signature-256). */
+  /**
+   * Secret GitHub signs webhook deliveries with (X-Hub-Signature-256). The only declaration: the
+   * webhooks section reads it from here. Set, it wins over the secret of an app created at /setup;
+   * with neither, GitHub webhooks are refused (401).
+   */
   GITHUB_WEBHOOK_SECRET: optionalSecret,
   /** The app's OAuth client id (Iv1.… or Iv23…), for "Sign in with GitHub". */
   GITHUB_CLIENT_ID: z
@@ -44,7 +48,7 @@ export const githubEnv = z.object({
   GITHUB_API_URL: urlWithProtocols(['http:', 'https:']).default('https://api.github.com'),
 });
 
-type GitHubEnv = z.output<typeof githubEnv>;
+export type GitHubEnv = z.output<typeof githubEnv>;
 
 /** Settings that only make sense together; reported by loadConfig's superRefine. */
 export function githubProblems(env: GitHubEnv): { path: string; message: string }[] {

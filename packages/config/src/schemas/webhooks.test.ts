@@ -3,6 +3,9 @@ import { loadConfig } from '../load-config.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+
+const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 
 describe('webhooks config', () => {
   it('defaults the handle and label and leaves secrets unset', () => {
@@ -21,5 +24,26 @@ describe('webhooks config', () => {
     const config = loadConfig({ GITHUB_WEBHOOK_SECRET_FILE: join(dir, 'secret'), SLACK_SIGNING_SECRET: 's' });
     expect(config.webhooks.secrets.github).toBe('from-file');
     expect(config.webhooks.secrets.slack).toBe('s');
+  });
+
+  it('gives the webhook route and the GitHub App the same GITHUB_WEBHOOK_SECRET, blank as unset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'secret'), 'whsec-file\n');
+    for (const [env, expected] of [
+      [{ GITHUB_WEBHOOK_SECRET: 'whsec' }, 'whsec'],
+      [{ GITHUB_WEBHOOK_SECRET_FILE: join(dir, 'secret') }, 'whsec-file'],
+      [{ GITHUB_WEBHOOK_SECRET: '   ' }, undefined],
+    ] as const) {
+      const config = loadConfig({ ...env, GITHUB_APP_ID: '1', GITHUB_PRIVATE_KEY: pem });
+      expect([config.webhooks.secrets.github, config.github.webhookSecret, config.github.app?.webhookSecret]).toEqual([
+        expected,
+        expected,
+        expected,
+      ]);
+    }
+    const missing = join(dir, 'absent');
+    expect(() => loadConfig({ GITHUB_WEBHOOK_SECRET_FILE: missing })).toThrow(
+      `GITHUB_WEBHOOK_SECRET_FILE: cannot read ${missing} (ENOENT)`,
+    );
   });
 });

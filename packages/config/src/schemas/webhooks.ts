@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envPositiveInt, optionalSecret } from '../env-types.js';
+import type { GitHubEnv } from './github.js';
 
 /** A GitHub login: letters, digits and single hyphens, at most 39 characters. A leading @ is dropped. */
 const handle = z
@@ -12,8 +13,7 @@ export const webhooksEnv = z.object({
   BOT_HANDLE: handle.default('agent-bot'),
   /** The label that triggers the bot on an issue or pull request. */
   BOT_LABEL: z.string().trim().min(1).max(100).default('agent-bot'),
-  /** GitHub App webhook secret; X-Hub-Signature-256 is checked against it. Unset: GitHub webhooks are refused (401). */
-  GITHUB_WEBHOOK_SECRET: optionalSecret,
+  // GITHUB_WEBHOOK_SECRET is declared with the GitHub App in schemas/github.ts.
   /** Slack app signing secret (v0 signatures). Unset: Slack webhooks are refused (401). */
   SLACK_SIGNING_SECRET: optionalSecret,
   /** Sentry integration client secret (Sentry-Hook-Signature). Unset: Sentry webhooks are refused (401). */
@@ -24,7 +24,11 @@ export const webhooksEnv = z.object({
   WEBHOOK_RECONCILE_INTERVAL_SECONDS: envPositiveInt.max(3600).default(15),
 });
 
-export function toWebhooksConfig(env: z.output<typeof webhooksEnv>) {
+/**
+ * GITHUB_WEBHOOK_SECRET is declared once, with the GitHub App it belongs to (schemas/github.ts), and
+ * read here from there: two declarations merged into one schema let the later one silently win.
+ */
+export function toWebhooksConfig(env: z.output<typeof webhooksEnv> & Pick<GitHubEnv, 'GITHUB_WEBHOOK_SECRET'>) {
   return {
     botHandle: env.BOT_HANDLE,
     botLabel: env.BOT_LABEL,
