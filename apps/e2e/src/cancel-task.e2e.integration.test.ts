@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { type AnthropicStandIn, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TEST_ADMIN_TOKEN } from '../../gateway/src/test-support/test-gateway.js';
 import { trackingMarker } from '../../worker/src/pipeline/tracking-comment.js';
 import { REPO } from '../../worker/src/test-support/pipeline-harness.js';
 import { SleepRunner } from '../../worker/src/test-support/sleep-runner.js';
 import { type Stack, startStack } from './test-support/stack.js';
+import { cancelThroughApi, eventKinds as storedKinds, jobOutcome as outcomeOf } from './test-support/task-probes.js';
 
 let stack: Stack;
 let anthropic: AnthropicStandIn | undefined;
@@ -19,35 +19,15 @@ afterEach(async () => {
   await stack.close();
 });
 
-function cancel(taskId: string) {
-  return stack.gw.app.inject({
-    method: 'POST',
-    url: `/api/tasks/${taskId}/cancel`,
-    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
-  });
-}
+const cancel = (taskId: string) => cancelThroughApi(stack, taskId);
+const eventKinds = (taskId: string) => storedKinds(stack, taskId);
+const jobOutcome = (taskId: string) => outcomeOf(stack, taskId);
 
 /** Claude Code processes of this test (their allowed tools name its workspace directory). */
 function claudeProcesses(workspaceDir: string): string[] {
   return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
     .split('\n')
     .filter((line) => line.includes('claude') && line.includes(workspaceDir));
-}
-
-async function eventKinds(taskId: string): Promise<string[]> {
-  const rows = await stack.gw.db.sql<{ kind: string }[]>`select kind from task_events where task_id = ${taskId} order by id`;
-  return rows.map((row) => row.kind);
-}
-
-/** The BullMQ job's end: which set holds it, and why it failed. */
-async function jobOutcome(taskId: string) {
-  const key = `${stack.gw.prefix}:agent-bot`;
-  const [failed, completed, failedReason] = await Promise.all([
-    stack.gw.redis.zscore(`${key}:failed`, taskId),
-    stack.gw.redis.zscore(`${key}:completed`, taskId),
-    stack.gw.redis.hget(`${key}:${taskId}`, 'failedReason'),
-  ]);
-  return { failed: failed !== null, completed: completed !== null, failedReason };
 }
 
 describe('cancelling a task', () => {

@@ -77,6 +77,17 @@ async function workerConnections(): Promise<number> {
   return row?.n ?? 0;
 }
 
+/**
+ * The task's log once its last line is written: the row turns succeeded just before the worker
+ * appends `succeeded`, so reading right after the row changed can miss that line.
+ */
+function finalLog(taskId: string): Promise<string[]> {
+  return waitFor('the task log to end', async () => {
+    const kinds = (await new PostgresTaskEventRepository(db.sql).list(taskId)).map((e) => e.kind);
+    return kinds.at(-1) === 'succeeded' ? kinds : null;
+  });
+}
+
 describe('worker graceful shutdown (spawned process)', () => {
   it('on SIGTERM finishes the running job within the drain deadline, closes connections and exits 0', async () => {
     const worker = await startWorker({ drainSeconds: 10, mode: 'slow' });
@@ -113,8 +124,8 @@ describe('worker graceful shutdown (spawned process)', () => {
     await waitFor('another worker to complete the task', async () => (await tasks.get(taskId))?.status === 'succeeded', {
       timeoutMs: 15_000,
     });
-    const kinds = (await new PostgresTaskEventRepository(db.sql).list(taskId)).map((e) => e.kind);
-    expect(kinds).toEqual(['started', 'agent.log', 'abandoned', 'started', 'agent.log', 'succeeded']);
+    const kinds = await finalLog(taskId);
+    expect(kinds).toEqual(['started', 'agent.log', 'abandoned', 'started', 'agent.log', 'publishing', 'succeeded']);
     // Abandoning did not spend an attempt.
     expect(await tasks.get(taskId)).toMatchObject({ attempts: 1 });
   });
@@ -134,7 +145,7 @@ describe('worker graceful shutdown (spawned process)', () => {
       timeoutMs: 15_000,
     });
     await next.waitForOutput(/job stalled/);
-    const kinds = (await new PostgresTaskEventRepository(db.sql).list(taskId)).map((e) => e.kind);
-    expect(kinds).toEqual(['started', 'agent.log', 'started', 'agent.log', 'succeeded']);
+    const kinds = await finalLog(taskId);
+    expect(kinds).toEqual(['started', 'agent.log', 'started', 'agent.log', 'publishing', 'succeeded']);
   });
 });

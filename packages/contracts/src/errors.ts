@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   TASK_NOT_FOUND: 'task not found',
   TASK_TIMEOUT: 'task exceeded its time limit',
   TASK_ABANDONED: 'task abandoned at shutdown',
+  TASK_PUBLISHING: 'task is publishing its result and can no longer be cancelled',
+  TASK_NOT_RUNNING: 'task was finished elsewhere; this attempt publishes nothing',
   RUNNER_UNAVAILABLE: 'agent runner is unavailable',
   RUNNER_FAILED: 'agent runner failed',
   MIGRATION_FAILED: 'migration failed',

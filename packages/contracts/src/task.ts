@@ -86,6 +86,11 @@ export interface Task {
   startedAt: Date | null;
   finishedAt: Date | null;
   heartbeatAt: Date | null;
+  /**
+   * When the worker started to publish the result (push, pull request, replies): from then on the
+   * task can no longer be cancelled. Null before.
+   */
+  publishingAt: Date | null;
   durationMs: number | null;
 }
 

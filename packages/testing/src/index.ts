@@ -21,6 +21,7 @@ export {
   type GitHubStandInOptions,
   type RecordedRequest,
 } from './github-stand-in/github-stand-in.js';
+export type { ResponseHold } from './github-stand-in/response-holds.js';
 export {
   openApiChecker,
   OpenApiChecker,

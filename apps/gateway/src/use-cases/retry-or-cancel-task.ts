@@ -2,19 +2,26 @@ import { AppError, type Task, liveChannels } from '@agent-bot/contracts';
 import type { GatewayDeps } from '../deps.js';
 import { type CreateTaskResult, createTask } from './create-task.js';
 
-type Deps = Pick<GatewayDeps, 'tasks' | 'queue' | 'events' | 'logger' | 'metrics'>;
+type Deps = Pick<GatewayDeps, 'tasks' | 'taskEvents' | 'queue' | 'events' | 'logger' | 'metrics'>;
 
 /**
  * Cancels a queued or running task. A queued job finds the task final and never starts; a running
  * one is stopped by the worker that holds it, which follows the cancel requests published here
  * (the row says cancelled at once; the worker then kills the agent and reports it on the thread).
+ * A task publishing its result (push, pull request) is past the point of no return: the cancel is
+ * refused with TASK_PUBLISHING and noted on the task's log, and the task ends as what happened.
  */
 export async function cancelTask(deps: Deps, id: string, reason: string): Promise<Task> {
   const existing = await deps.tasks.get(id);
   if (!existing) throw new AppError('TASK_NOT_FOUND', `task ${id} not found`, { expected: true });
   const task = await deps.tasks.cancel(id, reason);
   if (!task) {
-    throw new AppError('TASK_NOT_CANCELLABLE', `task ${id} is already ${existing.status}`, { expected: true });
+    // Read again: the worker may have started publishing (or finished) since `existing` was read.
+    const current = (await deps.tasks.get(id)) ?? existing;
+    if (current.publishingAt && (current.status === 'queued' || current.status === 'running')) {
+      await refusePublishingCancel(deps, id, reason);
+    }
+    throw new AppError('TASK_NOT_CANCELLABLE', `task ${id} is already ${current.status}`, { expected: true });
   }
   const event = {
     kind: 'task.status',
@@ -33,6 +40,29 @@ export async function cancelTask(deps: Deps, id: string, reason: string): Promis
     deps.logger.warn({ err: error, taskId: id }, 'cancel not published'),
   );
   return task;
+}
+
+async function refusePublishingCancel(deps: Deps, id: string, reason: string): Promise<never> {
+  const message = `cancel refused (${reason}): the result was already being published, so the task finishes as published`;
+  try {
+    const event = await deps.taskEvents.append(id, { kind: 'cancel.refused', message, data: { code: 'TASK_PUBLISHING' } });
+    await deps.events.publish(liveChannels.task(id), {
+      kind: 'task.log',
+      taskId: id,
+      eventId: event.id,
+      logKind: event.kind,
+      message,
+      at: event.createdAt.toISOString(),
+    });
+  } catch (error) {
+    // The answer below is what matters to the caller; the log line is a courtesy to other viewers.
+    deps.logger.warn({ err: error, taskId: id }, 'refused cancel not recorded');
+  }
+  throw new AppError(
+    'TASK_PUBLISHING',
+    `task ${id} is already publishing its result (branch, pull request, replies) and can no longer be cancelled; it finishes as published`,
+    { expected: true },
+  );
 }
 
 /**

@@ -49,6 +49,18 @@ function scripted(name: string, script: (attempt: number) => AgentEvent[] | Erro
   return runner;
 }
 
+/** A runner that, its work done, lets `settle` change the task (as the API or the stall detector would), then reports success. */
+function settlingBeforeResult(settle: () => Promise<unknown>): AgentRunner {
+  return {
+    name: 'noop',
+    async *run(): AsyncIterable<AgentEvent> {
+      yield { kind: 'text', text: 'done editing' };
+      await settle();
+      yield { kind: 'result', ok: true, summary: 'all good', usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 } };
+    },
+  };
+}
+
 function deps(runners: Record<string, AgentRunner>, defaultRunner?: string) {
   const metrics = createMetrics({ collectProcessMetrics: false });
   const value: RunTaskDeps = {
@@ -102,6 +114,7 @@ describe('runTask', () => {
       'agent.tool_call',
       'agent.tool_result',
       'agent.text',
+      'publishing',
       'succeeded',
     ]);
     expect(log.map((e) => Number(e.id))).toEqual([...log.map((e) => Number(e.id))].sort((a, b) => a - b));
@@ -174,5 +187,35 @@ describe('runTask', () => {
     await runTask(d, task.id, job(1));
     expect(runner.calls).toBe(1);
     expect((await taskEvents.list(task.id)).filter((e) => e.kind === 'succeeded')).toHaveLength(1);
+  });
+
+  it('a cancel the worker did not hear, landing after the agent finished, ends the task cancelled: no success over it', async () => {
+    const task = await newTask('noop');
+    const live = await listen(task.id);
+    // No cancel subscription and the heartbeat 10 s away: only the point of no return sees the cancel.
+    const { deps: d } = deps({ noop: settlingBeforeResult(() => tasks.cancel(task.id, 'cancelled by alice')) });
+    const error = await runTask(d, task.id, job(1)).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'TASK_CANCELLED', message: 'cancelled by alice' });
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED', publishingAt: null });
+    const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
+    expect(kinds).toEqual(['started', 'agent.text', 'cancelled']);
+    await waitFor('live events', () => live.seen.filter((e) => e.kind === 'task.status').length === 2);
+    expect(live.seen.filter((e) => e.kind === 'task.status').map((e) => (e as { status: string }).status)).toEqual([
+      'running',
+      'cancelled',
+    ]);
+    await live.unsubscribe();
+  });
+
+  it('a task settled elsewhere while its agent ran (the stall detector failed it) is left as it was', async () => {
+    const task = await newTask('noop');
+    const stalled = () => tasks.markFailed(task.id, { code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
+    const { deps: d } = deps({ noop: settlingBeforeResult(stalled) });
+    const error = await runTask(d, task.id, job(1)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect(error).toMatchObject({ code: 'TASK_NOT_RUNNING' });
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED', publishingAt: null });
+    const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
+    expect(kinds).toEqual(['started', 'agent.text', 'superseded']);
   });
 });

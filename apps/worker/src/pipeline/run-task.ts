@@ -11,6 +11,7 @@ import { consumeRunner } from './consume-runner.js';
 import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
 import { publishChanges, replyInReviewThread } from './publish-changes.js';
 import { replyToSource } from './reply-to-source.js';
+import { startPublishing } from './start-publishing.js';
 import { TaskCancelRequest } from './task-cancellations.js';
 import { TaskReporter } from './task-reporter.js';
 import { TrackingComment, threadOf } from './tracking-comment.js';
@@ -56,8 +57,11 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
         )
       : undefined;
   const started = performance.now();
+  // Set at the point of no return (startPublishing): from then on no cancel is accepted or heard.
+  let publishing = false;
   const heartbeat = setInterval(() => {
     deps.tasks.heartbeat(taskId).catch((error: unknown) => log.warn({ err: error }, 'heartbeat failed'));
+    if (publishing) return;
     // The backstop for a cancel request this worker did not hear (pub/sub is fire and forget).
     deps.tasks
       .get(taskId)
@@ -129,6 +133,12 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     }
     // Cancelled after the agent finished: nothing is pushed.
     throwIfStopped(signal);
+    // The point of no return: a cancel the API accepted until now throws here, with nothing
+    // published; once this passes the API refuses cancels and the result is published in full.
+    await startPublishing(deps.tasks, taskId);
+    publishing = true;
+    stopWatching?.();
+    await reporter.log('publishing', 'Publishing the result; from now on the task can no longer be cancelled');
 
     const published = workspace
       ? await publishChanges(deps, task, workspace, outcome.summary, thread, base)
@@ -205,6 +215,10 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       await reporter.log('cancelled', message, { code });
       await reporter.status('cancelled', message);
       deps.metrics.tasksTotal.inc({ status: 'cancelled', runner: runnerLabel });
+    } else if (code === 'TASK_NOT_RUNNING') {
+      // Someone else settled the task and its comment (the stall detector, another worker): left as is.
+      tracker?.discard();
+      await reporter.log('superseded', message, { code });
     } else if (code === 'TASK_ABANDONED') {
       // The job stays locked in the queue and another worker takes it over; the task is not over.
       await reporter.log('abandoned', message);

@@ -88,6 +88,12 @@ export class TrackingComment {
     await this.writing;
   }
 
+  /** Drops edits not yet written: the comment now belongs to whoever settled the task. */
+  discard(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
+  }
+
   async finish(report: FinalReport): Promise<void> {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;

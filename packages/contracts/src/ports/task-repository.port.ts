@@ -20,7 +20,16 @@ export interface TaskRepository {
   /** Back to queued after a retryable failure, keeping the error for visibility. */
   markRetrying(id: string, failure: { code: string; message: string }): Promise<void>;
   heartbeat(id: string): Promise<void>;
-  /** Queued or running -> cancelled; null when the task is unknown or already final. */
+  /**
+   * The point of no return before a task's result leaves the system: a running task is marked
+   * publishing (and stays so across retries). Null when it is no longer running (cancelled,
+   * finished elsewhere, gone). Atomic against cancel(): of the two, exactly one takes the task.
+   */
+  startPublishing(id: string): Promise<Task | null>;
+  /**
+   * Queued or running -> cancelled; null when the task is unknown, already final, or publishing
+   * (see startPublishing).
+   */
   cancel(id: string, reason: string): Promise<Task | null>;
 }
 

@@ -62,6 +62,67 @@ describe('PostgresTaskRepository', () => {
     expect(await tasks.markRunning(task.id, 1)).toBeNull();
   });
 
+  it('a task publishing its result can no longer be cancelled, and finishes as published', async () => {
+    const task = await tasks.create(request());
+    await tasks.markRunning(task.id, 1);
+    const publishing = await tasks.startPublishing(task.id);
+    expect(publishing).toMatchObject({ status: 'running' });
+    expect(publishing?.publishingAt).toBeInstanceOf(Date);
+    expect(await tasks.cancel(task.id, 'cancelled by alice')).toBeNull();
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'running', errorCode: null });
+    const done = await tasks.markSucceeded(task.id, { result: { pullRequestUrl: 'https://example.com/pr/2' } });
+    expect(done).toMatchObject({ status: 'succeeded', result: { pullRequestUrl: 'https://example.com/pr/2' } });
+  });
+
+  it('a cancelled (or not yet running) task is never claimed for publishing', async () => {
+    const queued = await tasks.create(request());
+    expect(await tasks.startPublishing(queued.id)).toBeNull();
+    const task = await tasks.create(request());
+    await tasks.markRunning(task.id, 1);
+    expect(await tasks.cancel(task.id, 'cancelled by alice')).toMatchObject({ status: 'cancelled' });
+    expect(await tasks.startPublishing(task.id)).toBeNull();
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'cancelled', publishingAt: null });
+  });
+
+  it('a cancel and the publishing claim racing on one task: exactly one of them wins, every time', async () => {
+    const created = await Promise.all(Array.from({ length: 20 }, () => tasks.create(request())));
+    for (const task of created) await tasks.markRunning(task.id, 1);
+    const outcomes = await Promise.all(
+      created.map(async (task, i) => {
+        // Both orders of issue, so neither side always starts first.
+        const [cancelled, claimed] =
+          i % 2 === 0
+            ? await Promise.all([tasks.cancel(task.id, 'raced'), tasks.startPublishing(task.id)])
+            : await Promise.all([tasks.startPublishing(task.id), tasks.cancel(task.id, 'raced')]).then(([c, x]) => [x, c]);
+        const row = await tasks.get(task.id);
+        return {
+          cancelled: cancelled !== null,
+          claimed: claimed !== null,
+          status: row?.status,
+          publishing: row?.publishingAt !== null,
+        };
+      }),
+    );
+    for (const outcome of outcomes) {
+      expect(outcome.cancelled).toBe(!outcome.claimed);
+      expect(outcome).toMatchObject(
+        outcome.claimed ? { status: 'running', publishing: true } : { status: 'cancelled', publishing: false },
+      );
+    }
+  });
+
+  it('stays publishing across retries: an earlier attempt may already have pushed', async () => {
+    const task = await tasks.create(request());
+    await tasks.markRunning(task.id, 1);
+    const first = await tasks.startPublishing(task.id);
+    await tasks.markRetrying(task.id, { code: 'GITHUB_UNAVAILABLE', message: 'pull request not opened' });
+    expect(await tasks.cancel(task.id, 'cancelled while queued for a retry')).toBeNull();
+    const again = await tasks.markRunning(task.id, 2);
+    expect(again?.publishingAt).toEqual(first?.publishingAt);
+    expect(await tasks.cancel(task.id, 'cancelled during the retry')).toBeNull();
+    expect((await tasks.startPublishing(task.id))?.publishingAt).toEqual(first?.publishingAt);
+  });
+
   it('refuses to finish a task that does not exist', async () => {
     await expect(tasks.markFailed(randomUUID(), { code: 'X', message: 'y' })).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
   });

@@ -111,13 +111,25 @@ export class PostgresTaskRepository implements TaskRepository {
     await this.sql`update tasks set heartbeat_at = now() where id = ${id} and status = 'running'`;
   }
 
+  /**
+   * One conditional UPDATE, like cancel(): when both run at once PostgreSQL makes the second wait
+   * for the first and re-checks its WHERE on the committed row, so exactly one of them wins.
+   */
+  async startPublishing(id: string): Promise<Task | null> {
+    const [row] = await this.sql<TaskRow[]>`
+      update tasks set publishing_at = coalesce(publishing_at, now()), heartbeat_at = now()
+      where id = ${id} and status = 'running'
+      returning *`;
+    return row ? toTask(row) : null;
+  }
+
   async cancel(id: string, reason: string): Promise<Task | null> {
     if (!isUuid(id)) return null;
     const [row] = await this.sql<TaskRow[]>`
       update tasks
       set status = 'cancelled', finished_at = now(), error_code = 'TASK_CANCELLED', error_message = ${reason},
           duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int
-      where id = ${id} and status in ('queued', 'running')
+      where id = ${id} and status in ('queued', 'running') and publishing_at is null
       returning *`;
     return row ? toTask(row) : null;
   }

@@ -27,6 +27,7 @@ export interface TaskRow {
   started_at: Date | null;
   heartbeat_at: Date | null;
   finished_at: Date | null;
+  publishing_at: Date | null;
   duration_ms: number | null;
 }
 
@@ -61,6 +62,7 @@ export function toTask(row: TaskRow): Task {
     createdAt: row.created_at,
     startedAt: row.started_at,
     heartbeatAt: row.heartbeat_at,
+    publishingAt: row.publishing_at,
     finishedAt: row.finished_at,
     durationMs: row.duration_ms,
   };
@@ -105,6 +107,7 @@ export function insertedTaskRow(columns: NewTaskColumns, createdAt: Date): TaskR
     started_at: null,
     heartbeat_at: null,
     finished_at: null,
+    publishing_at: null,
     duration_ms: null,
   };
 }

@@ -29,6 +29,7 @@ export function taskFrom(source: Provider, context: Record<string, unknown>): Ta
     startedAt: new Date(),
     finishedAt: null,
     heartbeatAt: null,
+    publishingAt: null,
     durationMs: null,
   };
 }

@@ -197,6 +197,36 @@ describe('GitHub stand-in', () => {
     expect(listed.total_count).toBe(1);
   });
 
+  it('holds an answer until released: the request already took effect, the caller still waits', async () => {
+    const app = gh.state.createApp({ name: 'holder' });
+    const installation = gh.state.createInstallation({ appId: app.id, account: 'octo-org', repos: ['octo-org/held'] });
+    gh.state.createRepo({ fullName: 'octo-org/held' });
+    const minted = await api(`/app/installations/${installation.id}/access_tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${appJwt(app.id, app.privateKey)}` },
+    });
+    const { token } = (await minted.json()) as { token: string };
+    const hold = gh.hold('pulls/create');
+    let answered = false;
+    const response = api('/repos/octo-org/held/pulls', {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ head: 'agent-bot/t-1', base: 'main', title: 'held' }),
+    }).then((r) => {
+      answered = true;
+      return r;
+    });
+    const held = await hold.arrived;
+    expect(held).toMatchObject({ operation: 'pulls/create', status: 201 });
+    // GitHub has the pull request; its creator has not heard so yet.
+    expect(gh.state.pulls.filter((p) => p.repo === 'octo-org/held')).toHaveLength(1);
+    // Other operations are not held.
+    expect((await api('/repos/octo-org/held/pulls?state=open', { token })).status).toBe(200);
+    expect(answered).toBe(false);
+    hold.release();
+    expect((await response).status).toBe(201);
+  });
+
   it('recorded no violations in the conforming requests above', () => {
     const expected = gh.requests.filter((r) => r.path.startsWith('/repos/a/b/') || r.path === '/search/issues');
     const unexpected = gh.requests.filter((r) => !expected.includes(r)).flatMap((r) => r.violations);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { freePort } from '../free-port.js';
 import { jwtProblem } from './jwt.js';
 import { type OpenApiDescription, openApiChecker } from './openapi-checker.js';
+import { type ResponseHold, ResponseHolds } from './response-holds.js';
 import { restHandlers } from './rest-handlers.js';
 import { StandInState } from './state.js';
 import type { Caller, HandlerContext, HandlerResult, StandInTuning } from './types.js';
@@ -42,6 +43,11 @@ export interface GitHubStandIn {
   calls(operation: string): RecordedRequest[];
   /** The user who approves the next OAuth authorize request in the "browser". */
   signInAs(userId: number | undefined): void;
+  /**
+   * Holds the answers to one operation (as `calls` names it): each request is handled at once,
+   * so its effect is visible in `state`, but its answer waits for `release()`.
+   */
+  hold(operation: string): ResponseHold<RecordedRequest>;
   close(): Promise<void>;
 }
 
@@ -100,6 +106,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     ...options.tuning,
   };
   const requests: RecordedRequest[] = [];
+  const holds = new ResponseHolds<RecordedRequest>();
   let signedInUserId: number | undefined;
   const port = await freePort();
   const webUrl = `http://127.0.0.1:${port}`;
@@ -179,6 +186,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
       }
     }
     record.status = result.status;
+    await holds.wait(record.operation, record);
     response.writeHead(result.status, {
       ...(result.body !== undefined ? { 'content-type': 'application/json; charset=utf-8' } : {}),
       'x-ratelimit-limit': '5000',
@@ -218,8 +226,10 @@ export async function startGitHubStandIn(options: GitHubStandInOptions = {}): Pr
     signInAs(userId) {
       signedInUserId = userId;
     },
+    hold: (operation) => holds.hold(operation),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        holds.releaseAll();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

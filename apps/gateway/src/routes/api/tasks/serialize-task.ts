@@ -27,6 +27,8 @@ export function serializeTask(task: Task) {
     started_at: task.startedAt?.toISOString() ?? null,
     finished_at: task.finishedAt?.toISOString() ?? null,
     heartbeat_at: task.heartbeatAt?.toISOString() ?? null,
+    // Set once the result started to be published: from then on the task cannot be cancelled.
+    publishing_at: task.publishingAt?.toISOString() ?? null,
     duration_ms: task.durationMs,
   };
 }

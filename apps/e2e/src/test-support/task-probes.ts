@@ -1,0 +1,38 @@
+import { TEST_ADMIN_TOKEN } from '../../../gateway/src/test-support/test-gateway.js';
+import type { Stack } from './stack.js';
+
+/** What an operator's dashboard or CLI does: POST /api/tasks/:id/cancel as admin. */
+export function cancelThroughApi(stack: Stack, taskId: string) {
+  return stack.gw.app.inject({
+    method: 'POST',
+    url: `/api/tasks/${taskId}/cancel`,
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+  });
+}
+
+/** The task as the API (and so the dashboard and the CLI) shows it. */
+export async function taskThroughApi(stack: Stack, taskId: string): Promise<Record<string, unknown>> {
+  const response = await stack.gw.app.inject({
+    method: 'GET',
+    url: `/api/tasks/${taskId}`,
+    headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+  });
+  return (response.json() as { task: Record<string, unknown> }).task;
+}
+
+/** The kinds of the task's stored log, in order. */
+export async function eventKinds(stack: Stack, taskId: string): Promise<string[]> {
+  const rows = await stack.gw.db.sql<{ kind: string }[]>`select kind from task_events where task_id = ${taskId} order by id`;
+  return rows.map((row) => row.kind);
+}
+
+/** The BullMQ job's end: which set holds it, and why it failed. */
+export async function jobOutcome(stack: Stack, taskId: string) {
+  const key = `${stack.gw.prefix}:agent-bot`;
+  const [failed, completed, failedReason] = await Promise.all([
+    stack.gw.redis.zscore(`${key}:failed`, taskId),
+    stack.gw.redis.zscore(`${key}:completed`, taskId),
+    stack.gw.redis.hget(`${key}:${taskId}`, 'failedReason'),
+  ]);
+  return { failed: failed !== null, completed: completed !== null, failedReason };
+}
