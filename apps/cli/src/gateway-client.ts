@@ -30,7 +30,14 @@ export class GatewayClient {
       );
     }
     const text = await response.text();
-    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    const json = parseJson(text);
+    if (text !== '' && json === undefined) {
+      // A proxy's error page, or another server (a wrong --url): say so instead of a JSON stack trace.
+      throw new CliError(
+        `${method} ${path} answered ${response.status} with something that is not JSON ("${text.slice(0, 60).replace(/\s+/g, ' ')}..."): ` +
+          `is ${this.baseUrl} the agent-bot gateway? Point the CLI at it with --url or PUBLIC_URL.`,
+      );
+    }
     if (response.status === 401)
       throw new CliError('the gateway refused the admin token: use the ADMIN_TOKEN the gateway runs with');
     if (!response.ok) {
@@ -38,5 +45,14 @@ export class GatewayClient {
       throw new CliError(`${method} ${path} failed: ${response.status} ${error?.code ?? ''} ${error?.message ?? text}`.trim());
     }
     return json as T;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
 import {
@@ -73,6 +75,22 @@ describe('agent-bot CLI', () => {
     const down = capture({ PUBLIC_URL: `http://127.0.0.1:${closedPort}`, ADMIN_TOKEN: 'a'.repeat(32) });
     expect(await runCli(['tasks'], down.io)).toBe(1);
     expect(down.err()).toContain(`cannot reach the gateway at http://127.0.0.1:${closedPort}`);
+  });
+
+  it('names the likely cause when the answer is not JSON (a proxy error page or a wrong --url)', async () => {
+    const proxy = createServer((_req, res) =>
+      res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>'),
+    );
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const run = capture({ PUBLIC_URL: url, ADMIN_TOKEN: 'a'.repeat(32) });
+      expect(await runCli(['tasks'], run.io)).toBe(1);
+      expect(run.err()).toContain('answered 502 with something that is not JSON ("<html><body><h1>502 Bad Gateway');
+      expect(run.err()).toContain(`is ${url} the agent-bot gateway? Point the CLI at it with --url or PUBLIC_URL.`);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('lists tasks and shows one with its events through a running gateway', async () => {
