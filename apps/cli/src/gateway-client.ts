@@ -41,11 +41,20 @@ export class GatewayClient {
     if (response.status === 401)
       throw new CliError('the gateway refused the admin token: use the ADMIN_TOKEN the gateway runs with');
     if (!response.ok) {
-      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new CliError(`${method} ${path} failed: ${response.status} ${error?.code ?? ''} ${error?.message ?? text}`.trim());
+      const error = (json as { error?: ApiError } | undefined)?.error;
+      throw new CliError(
+        `${method} ${path} failed: ${response.status} ${error?.code ?? ''} ${error?.message ?? text}${describeIssues(error)}`.trim(),
+      );
     }
     return json as T;
   }
+}
+
+interface ApiError {
+  code?: string;
+  message?: string;
+  /** VALIDATION_FAILED names each bad field (a query parameter is the option of the same name). */
+  issues?: { path?: string; message?: string }[];
 }
 
 function parseJson(text: string): unknown {
@@ -55,4 +64,9 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function describeIssues(error: ApiError | undefined): string {
+  if (!error?.issues?.length) return '';
+  return `: ${error.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ')}`;
 }

@@ -134,6 +134,16 @@ describe('agent-bot CLI', () => {
       expect(await runCli(['task', '00000000-0000-0000-0000-000000000000'], missing.io)).toBe(1);
       expect(missing.err()).toContain('TASK_NOT_FOUND');
 
+      // A bad option value: the message names the option and what it accepts, not only "request is invalid".
+      const badStatus = capture(env);
+      expect(await runCli(['tasks', '--status', 'done'], badStatus.io)).toBe(1);
+      expect(badStatus.err()).toContain(
+        '400 VALIDATION_FAILED request is invalid: status: Invalid option: expected one of "queued"',
+      );
+      const badLimit = capture(env);
+      expect(await runCli(['deliveries', '--limit', '0'], badLimit.io)).toBe(1);
+      expect(badLimit.err()).toMatch(/request is invalid: limit: .*>=1/);
+
       const wrongToken = capture({ ...env, ADMIN_TOKEN: 'b'.repeat(32) });
       expect(await runCli(['tasks'], wrongToken.io)).toBe(1);
       expect(wrongToken.err()).toContain('refused the admin token');
