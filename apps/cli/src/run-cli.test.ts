@@ -43,6 +43,8 @@ describe('agent-bot CLI', () => {
     expect(run.out()).toContain('✓ PostgreSQL reachable');
     expect(run.out()).toContain('✓ Redis maxmemory-policy is noeviction');
     expect(run.out()).toMatch(/! gateway not reachable at http:\/\/127\.0\.0\.1:\d+/);
+    // No ADMIN_TOKEN, no ENCRYPTION_KEY (warnings outside production) and no gateway.
+    expect(run.out()).toContain('all checks passed, 3 warning(s) above');
     expect(code).toBe(0);
   });
 
