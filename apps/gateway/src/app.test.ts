@@ -124,6 +124,18 @@ describe('POST /api/tasks', () => {
     expect(notJson.json().error.code).toEqual(expect.any(String));
   });
 
+  it('answers 404 BOT_NOT_FOUND for a task naming a bot that does not exist, creating nothing', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      payload: { prompt: 'for a missing bot', runner: 'noop', botId: 'NO-SUCH-BOT' },
+      headers: auth,
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toEqual({ code: 'BOT_NOT_FOUND', message: 'bot NO-SUCH-BOT not found' });
+    expect(await db.sql`select 1 from tasks where prompt = 'for a missing bot'`).toHaveLength(0);
+  });
+
   it('answers 202, stores the task and enqueues its job', async () => {
     const before = await queue.depth();
     const response = await app.inject({
