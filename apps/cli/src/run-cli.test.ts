@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +95,7 @@ describe('agent-bot CLI', () => {
     }
   });
 
-  it('lists tasks and shows one with its events through a running gateway', async () => {
+  it('lists tasks, shows one with its events and replays a delivery through a running gateway', async () => {
     const port = await freePort();
     const adminToken = randomBytes(16).toString('hex');
     const gateway = spawnSource(fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url)), {
@@ -107,6 +107,7 @@ describe('agent-bot CLI', () => {
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: uniqueRedisPrefix('cli'),
         ADMIN_TOKEN: adminToken,
+        GITHUB_WEBHOOK_SECRET: 'cli-test-secret',
         LOG_LEVEL: 'warn',
       },
     });
@@ -145,6 +146,31 @@ describe('agent-bot CLI', () => {
       const badLimit = capture(env);
       expect(await runCli(['deliveries', '--limit', '0'], badLimit.io)).toBe(1);
       expect(badLimit.err()).toMatch(/request is invalid: limit: .*>=1/);
+
+      // A delivery that made a task: the replay names that task (it is kept, never doubled).
+      const body = JSON.stringify({
+        action: 'created',
+        installation: { id: 1 },
+        repository: { id: 1, name: 'repo', full_name: 'octo/repo', owner: { login: 'octo' }, default_branch: 'main' },
+        issue: { number: 1, title: 'Flaky', body: '', user: { login: 'octocat' }, labels: [] },
+        comment: { id: 1, body: '@agent-bot fix it', user: { login: 'octocat', type: 'User' }, author_association: 'OWNER' },
+        sender: { login: 'octocat', type: 'User' },
+      });
+      const delivered = await fetch(`http://127.0.0.1:${port}/webhooks/github`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'issue_comment',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': `sha256=${createHmac('sha256', 'cli-test-secret').update(body).digest('hex')}`,
+        },
+      });
+      const { delivery_id: deliveryId, task_id: deliveryTaskId } = (await delivered.json()) as Record<string, string>;
+      expect(deliveryTaskId).toEqual(expect.any(String));
+      const replay = capture(env);
+      expect(await runCli(['replay', deliveryId as string], replay.io)).toBe(0);
+      expect(replay.out()).toBe(`replayed ${deliveryId}: enqueued, task ${deliveryTaskId}\n`);
 
       const wrongToken = capture({ ...env, ADMIN_TOKEN: 'b'.repeat(32) });
       expect(await runCli(['tasks'], wrongToken.io)).toBe(1);
