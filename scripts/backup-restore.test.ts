@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const backup = fileURLToPath(new URL('./backup.sh', import.meta.url));
 const restore = fileURLToPath(new URL('./restore.sh', import.meta.url));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 let source: TestDatabase;
 let target: TestDatabase;
@@ -50,6 +51,15 @@ describe('scripts/backup.sh and scripts/restore.sh', () => {
     await run(backup, ['--out', join(dir, 'agentbot-20000101T000000Z.dump')], { env });
     await run(backup, [], { env });
     expect((await readdir(dir)).filter((name) => name.endsWith('.dump'))).toHaveLength(1);
+  });
+
+  it('keeps dumps in the default backups/ folder out of git and out of the Docker build context', async () => {
+    // A dump holds every payload and (encrypted) secret: `git add -A` or `docker compose build` must not pick it up.
+    await expect(
+      run('git', ['check-ignore', '--quiet', 'backups/agentbot-20260101T000000Z.dump'], { cwd: repoRoot }),
+    ).resolves.toBeDefined();
+    const dockerignore = (await readFile(join(repoRoot, '.dockerignore'), 'utf8')).split('\n').map((line) => line.trim());
+    expect(dockerignore).toContain('backups');
   });
 
   it('refuses a file that is not a backup', async () => {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: first-run setup, build, migrations, then the gateway and one worker side by side.
 // Stops both when either exits or on Ctrl-C. Production runs each process on its own (see DEPLOYMENT.md).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadEnvFile } from './load-env-file.mjs';
+import { runSideBySide } from './run-side-by-side.mjs';
 
 const root = new URL('..', import.meta.url);
 const envPath = new URL('.env', root);
@@ -30,30 +31,14 @@ function run(label, command, args) {
 run('build', 'npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
 run('migrations', process.execPath, ['scripts/migrate.mjs']);
 
-const children = [
-  ['gateway', 'apps/gateway/dist/main.js'],
-  ['worker', 'apps/worker/dist/main.js'],
-].map(([name, entry]) => {
-  const child = spawn(process.execPath, [entry], { cwd: root, env, stdio: 'inherit' });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`start: ${name} exited (${code ?? signal}); stopping the rest`);
-      stopAll(code ?? 1);
-    }
-  });
-  return child;
-});
+runSideBySide(
+  [
+    ['gateway', 'apps/gateway/dist/main.js'],
+    ['worker', 'apps/worker/dist/main.js'],
+  ],
+  { cwd: root, env },
+);
 console.log(
   `start: gateway on http://localhost:${env.PORT ?? 8080} (health: /health, metrics: /metrics), ` +
     `worker health on http://localhost:${env.WORKER_PORT ?? 8081}/health. Ctrl-C stops both.`,
 );
-
-let stopping = false;
-function stopAll(code) {
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  let remaining = children.filter((c) => c.exitCode === null).length;
-  if (remaining === 0) process.exit(code);
-  for (const child of children) child.on('exit', () => --remaining === 0 && process.exit(code));
-}
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(0));

@@ -30,13 +30,43 @@ export class GatewayClient {
       );
     }
     const text = await response.text();
-    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    const json = parseJson(text);
+    if (text !== '' && json === undefined) {
+      // A proxy's error page, or another server (a wrong --url): say so instead of a JSON stack trace.
+      throw new CliError(
+        `${method} ${path} answered ${response.status} with something that is not JSON ("${text.slice(0, 60).replace(/\s+/g, ' ')}..."): ` +
+          `is ${this.baseUrl} the agent-bot gateway? Point the CLI at it with --url or PUBLIC_URL.`,
+      );
+    }
     if (response.status === 401)
       throw new CliError('the gateway refused the admin token: use the ADMIN_TOKEN the gateway runs with');
     if (!response.ok) {
-      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new CliError(`${method} ${path} failed: ${response.status} ${error?.code ?? ''} ${error?.message ?? text}`.trim());
+      const error = (json as { error?: ApiError } | undefined)?.error;
+      throw new CliError(
+        `${method} ${path} failed: ${response.status} ${error?.code ?? ''} ${error?.message ?? text}${describeIssues(error)}`.trim(),
+      );
     }
     return json as T;
   }
+}
+
+interface ApiError {
+  code?: string;
+  message?: string;
+  /** VALIDATION_FAILED names each bad field (a query parameter is the option of the same name). */
+  issues?: { path?: string; message?: string }[];
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeIssues(error: ApiError | undefined): string {
+  if (!error?.issues?.length) return '';
+  return `: ${error.issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ')}`;
 }

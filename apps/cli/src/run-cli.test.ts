@@ -1,4 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
 import {
@@ -41,6 +43,8 @@ describe('agent-bot CLI', () => {
     expect(run.out()).toContain('✓ PostgreSQL reachable');
     expect(run.out()).toContain('✓ Redis maxmemory-policy is noeviction');
     expect(run.out()).toMatch(/! gateway not reachable at http:\/\/127\.0\.0\.1:\d+/);
+    // No ADMIN_TOKEN, no ENCRYPTION_KEY (warnings outside production) and no gateway.
+    expect(run.out()).toContain('all checks passed, 3 warning(s) above');
     expect(code).toBe(0);
   });
 
@@ -75,7 +79,23 @@ describe('agent-bot CLI', () => {
     expect(down.err()).toContain(`cannot reach the gateway at http://127.0.0.1:${closedPort}`);
   });
 
-  it('lists tasks and shows one with its events through a running gateway', async () => {
+  it('names the likely cause when the answer is not JSON (a proxy error page or a wrong --url)', async () => {
+    const proxy = createServer((_req, res) =>
+      res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>'),
+    );
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const run = capture({ PUBLIC_URL: url, ADMIN_TOKEN: 'a'.repeat(32) });
+      expect(await runCli(['tasks'], run.io)).toBe(1);
+      expect(run.err()).toContain('answered 502 with something that is not JSON ("<html><body><h1>502 Bad Gateway');
+      expect(run.err()).toContain(`is ${url} the agent-bot gateway? Point the CLI at it with --url or PUBLIC_URL.`);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  it('lists tasks, shows one with its events and replays a delivery through a running gateway', async () => {
     const port = await freePort();
     const adminToken = randomBytes(16).toString('hex');
     const gateway = spawnSource(fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url)), {
@@ -87,6 +107,7 @@ describe('agent-bot CLI', () => {
         REDIS_URL: TEST_REDIS_URL,
         REDIS_PREFIX: uniqueRedisPrefix('cli'),
         ADMIN_TOKEN: adminToken,
+        GITHUB_WEBHOOK_SECRET: 'cli-test-secret',
         LOG_LEVEL: 'warn',
       },
     });
@@ -115,6 +136,41 @@ describe('agent-bot CLI', () => {
       const missing = capture(env);
       expect(await runCli(['task', '00000000-0000-0000-0000-000000000000'], missing.io)).toBe(1);
       expect(missing.err()).toContain('TASK_NOT_FOUND');
+
+      // A bad option value: the message names the option and what it accepts, not only "request is invalid".
+      const badStatus = capture(env);
+      expect(await runCli(['tasks', '--status', 'done'], badStatus.io)).toBe(1);
+      expect(badStatus.err()).toContain(
+        '400 VALIDATION_FAILED request is invalid: status: Invalid option: expected one of "queued"',
+      );
+      const badLimit = capture(env);
+      expect(await runCli(['deliveries', '--limit', '0'], badLimit.io)).toBe(1);
+      expect(badLimit.err()).toMatch(/request is invalid: limit: .*>=1/);
+
+      // A delivery that made a task: the replay names that task (it is kept, never doubled).
+      const body = JSON.stringify({
+        action: 'created',
+        installation: { id: 1 },
+        repository: { id: 1, name: 'repo', full_name: 'octo/repo', owner: { login: 'octo' }, default_branch: 'main' },
+        issue: { number: 1, title: 'Flaky', body: '', user: { login: 'octocat' }, labels: [] },
+        comment: { id: 1, body: '@agent-bot fix it', user: { login: 'octocat', type: 'User' }, author_association: 'OWNER' },
+        sender: { login: 'octocat', type: 'User' },
+      });
+      const delivered = await fetch(`http://127.0.0.1:${port}/webhooks/github`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'issue_comment',
+          'x-github-delivery': randomUUID(),
+          'x-hub-signature-256': `sha256=${createHmac('sha256', 'cli-test-secret').update(body).digest('hex')}`,
+        },
+      });
+      const { delivery_id: deliveryId, task_id: deliveryTaskId } = (await delivered.json()) as Record<string, string>;
+      expect(deliveryTaskId).toEqual(expect.any(String));
+      const replay = capture(env);
+      expect(await runCli(['replay', deliveryId as string], replay.io)).toBe(0);
+      expect(replay.out()).toBe(`replayed ${deliveryId}: enqueued, task ${deliveryTaskId}\n`);
 
       const wrongToken = capture({ ...env, ADMIN_TOKEN: 'b'.repeat(32) });
       expect(await runCli(['tasks'], wrongToken.io)).toBe(1);

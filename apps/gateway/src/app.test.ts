@@ -124,6 +124,43 @@ describe('POST /api/tasks', () => {
     expect(notJson.json().error.code).toEqual(expect.any(String));
   });
 
+  it('answers 400 naming the field for a NUL character, which PostgreSQL text cannot hold (it was a 500)', async () => {
+    const inBody = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      payload: { prompt: 'a\u0000b', runner: 'noop', context: { note: 'c\u0000' } },
+      headers: auth,
+    });
+    expect(inBody.statusCode).toBe(400);
+    expect(inBody.json().error).toMatchObject({ code: 'VALIDATION_FAILED', issues: [{ path: 'prompt' }] });
+    const nested = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      payload: { prompt: 'ab', runner: 'noop', context: { note: 'c\u0000' } },
+      headers: auth,
+    });
+    expect(nested.json().error.issues).toEqual([
+      { path: 'context.note', message: 'must not contain the NUL character (U+0000)' },
+    ]);
+    for (const url of ['/api/tasks?repo=%00', '/api/tasks?bot=a%00', '/api/bots/%00', '/api/bots/A%00/messages']) {
+      const response = await app.inject({ method: 'GET', url, headers: auth });
+      expect([url, response.statusCode, response.json().error.code]).toEqual([url, 400, 'VALIDATION_FAILED']);
+    }
+    expect(await db.sql`select 1 from tasks where prompt in ('a', 'ab')`).toHaveLength(0);
+  });
+
+  it('answers 404 BOT_NOT_FOUND for a task naming a bot that does not exist, creating nothing', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      payload: { prompt: 'for a missing bot', runner: 'noop', botId: 'NO-SUCH-BOT' },
+      headers: auth,
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toEqual({ code: 'BOT_NOT_FOUND', message: 'bot NO-SUCH-BOT not found' });
+    expect(await db.sql`select 1 from tasks where prompt = 'for a missing bot'`).toHaveLength(0);
+  });
+
   it('answers 202, stores the task and enqueues its job', async () => {
     const before = await queue.depth();
     const response = await app.inject({

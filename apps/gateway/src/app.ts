@@ -4,6 +4,7 @@ import type { GatewayDeps } from './deps.js';
 import { BoardFeed } from './live/board-feed.js';
 import { dashboardStatic } from './plugins/dashboard-static.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { refuseNulPlugin } from './plugins/refuse-nul.js';
 import { requestSerializers } from './plugins/request-serializers.js';
 import { securityPlugin } from './plugins/security.js';
 import { sessionPlugin } from './plugins/session.js';
@@ -57,6 +58,7 @@ async function browserFacingRoutes(
   });
   // Frames are small JSON; a larger one is a misbehaving client.
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(refuseNulPlugin);
   await app.register(sessionPlugin, {
     sessions: deps.sessions,
     adminToken: deps.adminToken,

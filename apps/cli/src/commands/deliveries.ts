@@ -42,13 +42,13 @@ export async function listDeliveries(
 }
 
 export async function replayDelivery(client: GatewayClient, io: CliIo, id: string) {
-  const result = await client.request<{ delivery?: DeliveryView; task?: { id: string } | null }>(
-    'POST',
-    `/api/deliveries/${encodeURIComponent(id)}/replay`,
-  );
-  const delivery = result.delivery;
+  // The answer: `result` (what this replay did, with the delivery's task) and the delivery as it now is.
+  const { result, delivery } = await client.request<{
+    result: { status: string; task_id: string | null; reason: string | null };
+    delivery: DeliveryView | null;
+  }>('POST', `/api/deliveries/${encodeURIComponent(id)}/replay`);
+  const reason = result.reason ?? delivery?.reason;
   io.stdout(
-    `replayed ${id}: ${delivery ? `${delivery.status}${delivery.reason ? ` (${delivery.reason})` : ''}` : 'done'}` +
-      `${result.task ? `, task ${result.task.id}` : ''}\n`,
+    `replayed ${id}: ${result.status}${reason ? ` (${reason})` : ''}${result.task_id ? `, task ${result.task_id}` : ''}\n`,
   );
 }

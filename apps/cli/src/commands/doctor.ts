@@ -96,6 +96,9 @@ function report(io: CliIo, findings: Finding[]): number {
     io.stdout(`${mark} ${finding.what}${!finding.ok && finding.fix ? ` — fix: ${finding.fix}` : ''}\n`);
   }
   const failures = findings.filter((f) => !f.ok && !f.warning).length;
-  io.stdout(failures === 0 ? '\nall checks passed\n' : `\n${failures} check(s) failed\n`);
+  // "all checks passed" under a "!" line read as if the warning had gone away.
+  const warnings = findings.filter((f) => !f.ok && f.warning).length;
+  const warned = warnings === 0 ? '' : `, ${warnings} warning(s) above`;
+  io.stdout(failures === 0 ? `\nall checks passed${warned}\n` : `\n${failures} check(s) failed${warned}\n`);
   return failures === 0 ? 0 : 1;
 }

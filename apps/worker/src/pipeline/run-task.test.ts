@@ -159,6 +159,8 @@ describe('runTask', () => {
       errorCode: 'RUNNER_UNAVAILABLE',
       errorMessage: expect.stringContaining('"ollama" is not available'),
     });
+    // The message names the fix, as the chat and the dashboard show it as is.
+    expect((await tasks.get(task.id))?.errorMessage).toContain('set OLLAMA_URL and OLLAMA_MODEL on the workers');
   });
 
   it('fails a task whose runner reports failure as permanent, keeping its usage', async () => {

@@ -10,6 +10,7 @@ export interface TaskListFilter {
 }
 
 export interface TaskRepository {
+  /** Stores a queued task; throws AppError BOT_NOT_FOUND when `botId` names no bot. */
   create(request: ParsedTaskRequest): Promise<Task>;
   get(id: string): Promise<Task | null>;
   list(filter?: TaskListFilter): Promise<Task[]>;

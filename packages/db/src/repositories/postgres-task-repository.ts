@@ -23,7 +23,13 @@ export class PostgresTaskRepository implements TaskRepository {
               ${request.prompt}, ${request.repo ?? null}, ${request.installationId ?? null},
               ${request.requestedBy ?? null}, ${request.runner ?? null}, ${request.model ?? null},
               ${request.botId ?? null}, ${request.deliveryId ?? null}, ${this.sql.json(request.context as never)})
-      returning *`;
+      returning *`.catch((error: unknown) => {
+      // An API caller may name any bot: one that does not exist (or was just deleted) is their mistake, not a 500.
+      if ((error as { constraint_name?: string }).constraint_name === 'tasks_bot_id_fkey') {
+        throw new AppError('BOT_NOT_FOUND', `bot ${request.botId} not found`, { expected: true });
+      }
+      throw error;
+    });
     return toTask(row as TaskRow);
   }
 

@@ -32,6 +32,16 @@ describe('runGit', () => {
     expect(await runGit(['config', '--get', 'no.such'], { gitDir: join(dir, 'repo.git'), okExitCodes: [1] })).toBe('');
   });
 
+  it('names the subcommand that failed, not the -c settings placed before it', async () => {
+    const failure = runGit(['-c', 'fetch.unpackLimit=1', 'fetch', '--quiet', '--', join(dir, 'no-such-remote.git')], {
+      gitDir: join(dir, 'repo.git'),
+    });
+    await expect(failure).rejects.toMatchObject({
+      code: 'GIT_FAILED',
+      message: expect.stringMatching(/^git fetch failed \(exit 128\)/),
+    });
+  });
+
   it('stops git at the timeout, even when a child of git keeps its output open', async () => {
     const started = performance.now();
     await expect(runGit(['-c', 'alias.wait=!sleep 5', 'wait'], { timeoutMs: 200 })).rejects.toMatchObject({

@@ -83,9 +83,18 @@ export async function runGit(args: string[], options: RunGitOptions = {}): Promi
   if (!ok) {
     const reason = timedOut ? 'timed out' : `exit ${result.exitCode ?? result.signal}`;
     const stderr = redactToken(String(result.stderr ?? ''), options.token).slice(-2000);
-    throw new AppError('GIT_FAILED', `git ${args[0]} failed (${reason}): ${stderr}`);
+    throw new AppError('GIT_FAILED', `git ${subcommandOf(args)} failed (${reason}): ${stderr}`);
   }
   return String(result.stdout ?? '');
+}
+
+/** The subcommand an operator recognises ("fetch"), past any `-c name=value` the caller put first. */
+function subcommandOf(args: string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') i++;
+    else if (!args[i]?.startsWith('-')) return args[i] ?? '';
+  }
+  return args[0] ?? '';
 }
 
 function redactToken(text: string, token: string | undefined): string {
