@@ -2,6 +2,8 @@
  * Webhook ingest throughput: signed GitHub issue_comment deliveries (about 7 KB, each with its own
  * X-GitHub-Delivery, each a trigger) through verify + store + create task + enqueue, against a bare
  * Fastify route on the same machine in the same run. autocannon, 50 connections, bounded duration.
+ * A third route posts the same comment without the bot's handle: verify + store alone (stored as
+ * ignored, no task, no job), the floor any design that writes the delivery before answering pays.
  *
  *   npx tsx --conditions=@agent-bot/source bench/webhook-ingest.bench.ts
  *
@@ -40,7 +42,8 @@ const DURATION_SECONDS = flag('seconds', 5);
 const ROUNDS = flag('rounds', 2);
 const SECRET = 'bench-webhook-secret';
 
-function payload(): string {
+/** `mention` false: the same comment without the bot's handle, stored as ignored (no task, no job). */
+function payload(mention = true): string {
   const filler = 'The flaky test fails about one run in ten when the cache is cold. '.repeat(90);
   return JSON.stringify({
     action: 'created',
@@ -56,7 +59,7 @@ function payload(): string {
     },
     comment: {
       id: 9001,
-      body: '@agent-bot fix the flaky test please',
+      body: `${mention ? '@agent-bot' : 'Someone'} fix the flaky test please`,
       user: { login: 'mia', type: 'User' },
       author_association: 'OWNER',
       html_url: 'https://github.com/octo/widgets/issues/12#issuecomment-9001',
@@ -157,25 +160,31 @@ async function main(): Promise<void> {
   await gateway.listen({ port: gatewayPort, host: '127.0.0.1' });
   await bare.listen({ port: barePort, host: '127.0.0.1' });
 
-  const body = payload();
-  const headers = {
-    'content-type': 'application/json',
-    'x-github-event': 'issue_comment',
-    'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
-  };
+  const signed = (body: string) => ({
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'issue_comment',
+      'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    },
+  });
+  const trigger = signed(payload(true));
+  // The store alone: the same path, a comment that does not mention the bot (stored ignored).
+  const plain = signed(payload(false));
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}/webhooks/github`;
   const bareUrl = `http://127.0.0.1:${barePort}/webhooks/github`;
 
   try {
     // Warm both (JIT, connection pools), then measure each for the same bounded time.
-    await measure(bareUrl, body, headers, 1);
-    await measure(gatewayUrl, body, headers, 1);
-    // Alternate the two so a change in machine load hits both alike.
-    const rounds: Array<{ baseline: Figures; ingest: Figures }> = [];
+    await measure(bareUrl, trigger.body, trigger.headers, 1);
+    await measure(gatewayUrl, trigger.body, trigger.headers, 1);
+    // Alternate the routes so a change in machine load hits all alike.
+    const rounds: Array<{ baseline: Figures; ingest: Figures; storeOnly: Figures }> = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       rounds.push({
-        baseline: await measure(bareUrl, body, headers, DURATION_SECONDS),
-        ingest: await measure(gatewayUrl, body, headers, DURATION_SECONDS),
+        baseline: await measure(bareUrl, trigger.body, trigger.headers, DURATION_SECONDS),
+        ingest: await measure(gatewayUrl, trigger.body, trigger.headers, DURATION_SECONDS),
+        storeOnly: await measure(gatewayUrl, plain.body, plain.headers, DURATION_SECONDS),
       });
     }
 
@@ -185,22 +194,28 @@ async function main(): Promise<void> {
     const row = (name: string, f: Figures) =>
       `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} ${f.p50.toFixed(1).padStart(8)} ${f.p99.toFixed(1).padStart(8)} ${String(f.non2xx + f.errors).padStart(8)}   ${[f.cpu.self, f.cpu.postgres, f.cpu.redis].map((v) => v.toFixed(0).padStart(5)).join(' ')}`;
     console.log(
-      `\nwebhook ingest: ${(body.length / 1024).toFixed(1)} KB signed issue_comment, ${CONNECTIONS} connections, ${DURATION_SECONDS} s each, ${ROUNDS} rounds`,
+      `\nwebhook ingest: ${(trigger.body.length / 1024).toFixed(1)} KB signed issue_comment, ${CONNECTIONS} connections, ${DURATION_SECONDS} s each, ${ROUNDS} rounds`,
     );
     console.log(
       `${'route'.padEnd(34)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}   CPU µs/request: node (server+autocannon) postgres redis`,
     );
-    rounds.forEach(({ baseline, ingest }, index) => {
+    rounds.forEach(({ baseline, ingest, storeOnly }, index) => {
       console.log(row(`bare Fastify (baseline), round ${index + 1}`, baseline));
       console.log(row(`verify+store+task+enqueue, round ${index + 1}`, ingest));
+      console.log(row(`verify+store (ignored), round ${index + 1}`, storeOnly));
     });
     const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
     const ratio = mean(rounds.map((r) => r.ingest.rps)) / mean(rounds.map((r) => r.baseline.rps));
     const p99 = Math.max(...rounds.map((r) => r.ingest.p99));
     console.log(`ratio ${ratio.toFixed(2)} of bare Fastify req/s (target >= 0.50); worst ingest p99 ${p99} ms (target < 25 ms)`);
+    const storeRatio = mean(rounds.map((r) => r.storeOnly.rps)) / mean(rounds.map((r) => r.baseline.rps));
+    console.log(`store alone (no task, no job): ${storeRatio.toFixed(2)} of bare Fastify req/s`);
     console.log(`stored ${stored.deliveries} deliveries, ${stored.tasks} tasks, ${stored.enqueued} enqueued`);
-    const ingest = { non2xx: mean(rounds.map((r) => r.ingest.non2xx)), errors: mean(rounds.map((r) => r.ingest.errors)) };
-    if (ingest.non2xx + ingest.errors > 0) console.log('WARNING: some ingest requests failed');
+    const failed = rounds.reduce(
+      (sum, r) => sum + r.ingest.non2xx + r.ingest.errors + r.storeOnly.non2xx + r.storeOnly.errors,
+      0,
+    );
+    if (failed > 0) console.log(`WARNING: ${failed} ingest requests failed`);
   } finally {
     await gateway.close();
     await bare.close();

@@ -46,6 +46,7 @@ export class BullMqJobQueue implements JobQueue {
   private readonly keepFailedSeconds: number;
   private readonly definitions: JobDefinitions;
   private readonly adds: CallBatcher<PendingAdd, EnqueueResult>;
+  private readonly freshAdds: CallBatcher<PendingAdd, EnqueueResult>;
 
   constructor(options: BullMqJobQueueOptions) {
     this.connection = options.connection;
@@ -64,12 +65,14 @@ export class BullMqJobQueue implements JobQueue {
     // Enqueues that arrive together (a burst of webhooks) cost two pipelined round trips in all.
     // One batch at a time, so a batch's existence check sees every add of the batch before it.
     this.adds = new CallBatcher({ run: (adds) => this.addBatch(adds), maxBatch: 500 });
+    // Fresh ids need no existence check, so their batches may overlap: one addBulk per batch.
+    this.freshAdds = new CallBatcher({ run: (adds) => this.addFreshBatch(adds), maxBatch: 500, concurrency: 2 });
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions): Promise<EnqueueResult> {
     const definition = this.definitions[name];
     const data = definition.payload.parse(payload);
-    return this.adds.call({
+    return (options.fresh ? this.freshAdds : this.adds).call({
       name,
       data,
       jobId: options.jobId,
@@ -105,6 +108,12 @@ export class BullMqJobQueue implements JobQueue {
       if (first) fresh.delete(jobId);
       return { jobId, deduplicated: first === undefined };
     });
+  }
+
+  private async addFreshBatch(adds: PendingAdd[]): Promise<EnqueueResult[]> {
+    await this.queue.waitUntilReady();
+    await this.queue.addBulk(adds.map(({ name, data, opts }) => ({ name, data, opts })));
+    return adds.map(({ jobId }) => ({ jobId, deduplicated: false }));
   }
 
   async depth(): Promise<QueueDepth> {

@@ -79,7 +79,7 @@ async function settle(deps: ProcessDeliveryDeps, adapter: WebhookProviderAdapter
 export async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
   // A task that already ran (a replay of a settled delivery) is not queued again.
   if (task.status === 'queued') {
-    const deferred = await handToQueue(deps, delivery, task);
+    const deferred = await handToQueue(deps, delivery, task, { fresh: false });
     if (deferred) return deferred;
   }
   await deps.deliveries.markEnqueued(delivery.id, task.id);
@@ -92,7 +92,8 @@ export async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, tas
  * even that write fail, the task ledger still finds the task.
  */
 export async function enqueueSettled(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
-  const deferred = await handToQueue(deps, delivery, task);
+  // recordSettled inserted this task (and its new id) just now: no job can exist for it yet.
+  const deferred = await handToQueue(deps, delivery, task, { fresh: true });
   if (!deferred) return { status: 'enqueued', taskId: task.id, reason: null };
   await deps.deliveries.markDeferred(delivery.id, deferred.reason).catch((error: unknown) => {
     deps.logger.warn({ err: error, deliveryId: delivery.id, taskId: task.id }, 'could not mark the delivery deferred');
@@ -104,9 +105,10 @@ async function handToQueue(
   deps: ProcessDeliveryDeps,
   delivery: Delivery,
   task: Task,
+  { fresh }: { fresh: boolean },
 ): Promise<Extract<ProcessResult, { status: 'received' }> | undefined> {
   try {
-    await deps.queue.enqueue('task.run', { taskId: task.id }, { jobId: task.id, priority: task.priority });
+    await deps.queue.enqueue('task.run', { taskId: task.id }, { jobId: task.id, priority: task.priority, fresh });
     return undefined;
   } catch (error) {
     deps.logger.warn(

@@ -54,6 +54,21 @@ describe('CallBatcher', () => {
     expect(r.maxConcurrent()).toBe(2);
   });
 
+  it('with spread, splits a burst evenly over the free slots so the batches run side by side', async () => {
+    const spread = recorder();
+    const spreading = new CallBatcher({ run: spread.run, maxBatch: 100, concurrency: 3, spread: true });
+    const filling = recorder();
+    const batcher = new CallBatcher({ run: filling.run, maxBatch: 100, concurrency: 3 });
+    const burst = Array.from({ length: 30 }, (_, i) => i);
+    expect(await Promise.all(burst.map((n) => spreading.call(n)))).toEqual(burst.map((n) => n * 10));
+    await Promise.all(burst.map((n) => batcher.call(n)));
+    expect(spread.batches.map((batch) => batch.length)).toEqual([10, 10, 10]);
+    expect(spread.batches.flat()).toEqual(burst);
+    expect(spread.maxConcurrent()).toBe(3);
+    // Without spread the first batch takes everything and the other slots stay idle.
+    expect(filling.batches.map((batch) => batch.length)).toEqual([30]);
+  });
+
   it('rejects every caller of a failed batch and keeps serving later calls', async () => {
     let fail = true;
     const batcher = new CallBatcher<number, number>({

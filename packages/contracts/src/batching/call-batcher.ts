@@ -8,6 +8,13 @@ export interface CallBatcherOptions<I, O> {
   maxWeight?: number;
   /** Batches running at once (default 1). More than one lets a new batch start while one is on the wire. */
   concurrency?: number;
+  /**
+   * Split the waiting calls evenly over the free batch slots instead of filling one batch first.
+   * Under a burst (every client answered at once sends its next request at once) one big batch
+   * would leave the other slots idle and move all callers through each stage in lockstep; several
+   * smaller batches overlap: one commits while the next is on the wire.
+   */
+  spread?: boolean;
 }
 
 interface Pending<I, O> {
@@ -63,7 +70,11 @@ export class CallBatcher<I, O> {
   }
 
   private batchLength(): number {
-    const { maxBatch, weigh, maxWeight = Number.POSITIVE_INFINITY } = this.options;
+    const { weigh, maxWeight = Number.POSITIVE_INFINITY } = this.options;
+    const freeSlots = (this.options.concurrency ?? 1) - this.running;
+    const maxBatch = this.options.spread
+      ? Math.min(this.options.maxBatch, Math.ceil(this.pending.length / Math.max(1, freeSlots)))
+      : this.options.maxBatch;
     let weight = 0;
     let count = 0;
     while (count < this.pending.length && count < maxBatch && (count === 0 || weight < maxWeight)) {

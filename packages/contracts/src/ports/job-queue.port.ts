@@ -6,6 +6,12 @@ export interface EnqueueOptions {
   jobId: string;
   priority: Priority;
   delayMs?: number;
+  /**
+   * The caller created this id a moment ago (a task id it just inserted), so no job can hold it:
+   * the queue skips asking which ids exist. Adding an id that does exist is still a no-op; only
+   * `deduplicated` would then be reported false.
+   */
+  fresh?: boolean;
 }
 
 export interface EnqueueResult {

@@ -117,6 +117,26 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory):
       expect(depth.waiting + depth.prioritized).toBe(1);
     });
 
+    it('queues fresh ids without an existence check, each job run once, and a reused "fresh" id still once', async () => {
+      const h = await harness();
+      const ids = Array.from({ length: 40 }, () => randomUUID());
+      const results = await Promise.all(
+        ids.map((taskId, index) =>
+          h.queue.enqueue('task.run', { taskId }, { jobId: taskId, priority: index % 2 ? 'P1' : 'P3', fresh: true }),
+        ),
+      );
+      expect(results).toEqual(ids.map((jobId) => ({ jobId, deduplicated: false })));
+      // A caller wrong about freshness queues nothing new: the add of an existing id is a no-op.
+      await h.queue.enqueue('task.run', { taskId: ids[0] as string }, { jobId: ids[0] as string, priority: 'P0', fresh: true });
+      const depth = await h.queue.depth();
+      expect(depth.waiting + depth.prioritized).toBe(40);
+      const { calls, handlers } = recorder();
+      await h.startConsumer(handlers);
+      await waitFor('all jobs to run', () => calls.length >= 40);
+      await waitFor('the queue to settle', async () => (await h.queue.depth()).completed === 40);
+      expect(calls.map((call) => call.taskId).sort()).toEqual([...ids].sort());
+    });
+
     it('rejects a payload that does not match the catalog, queuing nothing', async () => {
       const h = await harness();
       await expect(
