@@ -39,7 +39,11 @@ export async function buildApp(deps: GatewayDeps): Promise<FastifyInstance> {
   // Webhooks live beside, not inside, the context of the browser-facing plugins, so none of their
   // hooks (session cookie, CORS, security headers, rate limit, WebSocket upgrade) runs for a
   // delivery: a sender has no cookie, no browser reads the answer, and webhooks are not rate-limited.
-  if (ingestionContext) await app.register(webhookRoutes, { context: ingestionContext, prefix: '/webhooks' });
+  if (ingestionContext) {
+    await app.register(webhookRoutes, { context: ingestionContext, prefix: '/webhooks' });
+    // Closing stops new deliveries first; then the jobs of those already acknowledged reach the queue.
+    app.addHook('onClose', () => ingestionContext.process.handoffs.settled());
+  }
   await app.register(async (web) => browserFacingRoutes(web, deps, ingestionContext));
   return app;
 }

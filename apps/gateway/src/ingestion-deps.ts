@@ -6,6 +6,7 @@ import type {
   WebhookProvider,
 } from '@agent-bot/contracts';
 import type { WebhookSecretSource } from './providers/provider.js';
+import type { QueueHandoffs } from './use-cases/queue-handoffs.js';
 
 /** What webhook ingestion needs beyond the gateway's common deps. */
 export interface IngestionDeps {
@@ -22,4 +23,6 @@ export interface IngestionDeps {
   onGitHubAuthorizationRevoked?: (githubUserId: string) => Promise<void>;
   /** Milliseconds since the epoch; injected so Slack timestamp checks are testable. */
   now?: () => number;
+  /** Queue hand-offs made after acknowledging; passed in by tests that wait for them to settle. */
+  handoffs?: QueueHandoffs;
 }

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { ProcessDeliveryDeps } from '../use-cases/process-delivery.js';
-import { ingestWebhook } from '../use-cases/ingest-webhook.js';
+import { type IngestWebhookDeps, ingestWebhook } from '../use-cases/ingest-webhook.js';
 import type { WebhookProviderAdapter } from './provider.js';
 
 export interface WebhookRouteOptions {
   adapter: WebhookProviderAdapter;
-  deps: ProcessDeliveryDeps & { now: () => number };
+  deps: IngestWebhookDeps;
 }
 
 /**

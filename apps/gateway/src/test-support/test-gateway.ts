@@ -19,6 +19,7 @@ import { buildApp } from '../app.js';
 import type { GatewayDeps } from '../deps.js';
 import type { IngestionDeps } from '../ingestion-deps.js';
 import { createIngestionContext } from '../use-cases/ingestion-context.js';
+import { QueueHandoffs } from '../use-cases/queue-handoffs.js';
 import { type InboxReconciler, createInboxReconciler } from '../use-cases/reconcile-inbox.js';
 import { InMemoryRepositoryPermissions } from './in-memory-permissions.js';
 import { githubSignature } from './sign.js';
@@ -41,6 +42,8 @@ export interface TestGateway {
   /** The same as `prefix`. */
   redisPrefix: string;
   ingestion: IngestionDeps;
+  /** Queue hand-offs made after acknowledging a delivery: `await gw.handoffs.settled()` before looking at the queue. */
+  handoffs: QueueHandoffs;
   reconciler: InboxReconciler;
   metrics: ReturnType<typeof createMetrics>;
   /** Jobs in the queue (any state), by id. */
@@ -80,6 +83,7 @@ export async function createTestGateway(
   const tasks = new PostgresTaskRepository(db.sql);
   // As in main.ts: a second pool without synchronous commit for the writes after the record.
   const relaxedSql = options.db ? undefined : createSql({ url: db.url, poolSize: 4, synchronousCommit: false });
+  const handoffs = new QueueHandoffs((error) => logger.error({ err: error }, 'handing a task to the queue failed'));
   const ingestion: IngestionDeps = {
     deliveries: new PostgresDeliveryRepository(db.sql, { relaxedSql }),
     installations: new PostgresInstallationRepository(db.sql),
@@ -90,6 +94,7 @@ export async function createTestGateway(
     secrets: { ...TEST_SECRETS },
     now: options.now,
     onGitHubAuthorizationRevoked: options.onGitHubAuthorizationRevoked,
+    handoffs,
   };
   const sessions = new PostgresSessionStore(db.sql);
   const overrides = typeof options.overrides === 'function' ? options.overrides({ db, sessions }) : options.overrides;
@@ -141,6 +146,7 @@ export async function createTestGateway(
     prefix,
     redisPrefix: prefix,
     ingestion,
+    handoffs,
     reconciler,
     metrics,
     async jobIds() {

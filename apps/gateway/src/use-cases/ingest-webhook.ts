@@ -9,6 +9,9 @@ import {
 import { decideWithoutLookups } from './decide-without-lookups.js';
 import { stripNulDeep } from './strip-nul.js';
 import { type ProcessDeliveryDeps, type ProcessResult, enqueueSettled, processDelivery } from './process-delivery.js';
+import type { QueueHandoffs } from './queue-handoffs.js';
+
+export type IngestWebhookDeps = ProcessDeliveryDeps & { now: () => number; handoffs: QueueHandoffs };
 
 export type IngestResponse = { status: number; body: unknown };
 
@@ -30,7 +33,7 @@ function storedHeaders(adapter: WebhookProviderAdapter, headers: WebhookHeaders)
  * answering, then process. Nothing is stored for a request refused before the inbox write.
  */
 export async function ingestWebhook(
-  deps: ProcessDeliveryDeps & { now: () => number },
+  deps: IngestWebhookDeps,
   adapter: WebhookProviderAdapter,
   input: { raw: Buffer | undefined; headers: WebhookHeaders },
 ): Promise<IngestResponse> {
@@ -88,21 +91,29 @@ export async function ingestWebhook(
     return { status: 200, body: { duplicate: true, delivery_id: delivery.id } };
   }
 
+  const countSettled = (outcome: ProcessResult) =>
+    deps.metrics.deliveriesTotal.inc({
+      provider: adapter.name,
+      event: identified.event,
+      outcome: outcome.status === 'received' ? 'deferred' : outcome.status,
+    });
   let result: ProcessResult;
   try {
-    if (settled?.kind === 'ignored') result = { status: 'ignored', taskId: null, reason: settled.reason };
-    else if (task) {
+    if (settled?.kind === 'ignored') {
+      result = { status: 'ignored', taskId: null, reason: settled.reason };
+      countSettled(result);
+    } else if (task) {
       deps.metrics.tasksCreatedTotal.inc({ source: task.source, kind: task.kind });
-      result = await enqueueSettled(deps, delivery, task);
+      // The delivery is stored `enqueued` with its `queued` task: answer now, hand the job to the
+      // queue right after (see QueueHandoffs for why this promises nothing less).
+      const stored = task;
+      await deps.handoffs.start(async () => countSettled(await enqueueSettled(deps, delivery, stored)));
+      result = { status: 'enqueued', taskId: task.id, reason: null };
     } else result = await processDelivery(deps, adapter, delivery);
   } catch (error) {
     // Stored but not settled (the database failed mid-way): acknowledged; the reconciler finishes it.
     deps.logger.warn({ err: error, deliveryId: delivery.id }, 'delivery stored but not processed; left for the reconciler');
     result = { status: 'received', taskId: task?.id ?? null, reason: 'stored; processing deferred' };
-  }
-  if (settled) {
-    const outcome = result.status === 'received' ? 'deferred' : result.status;
-    deps.metrics.deliveriesTotal.inc({ provider: adapter.name, event: identified.event, outcome });
   }
   const ack = adapter.acknowledgement?.(parsed, result);
   if (ack !== undefined) return { status: 200, body: ack };

@@ -2,11 +2,12 @@ import type { JobQueue, TaskRepository } from '@agent-bot/contracts';
 import type { Logger, Metrics } from '@agent-bot/observability';
 import type { IngestionDeps } from '../ingestion-deps.js';
 import { type WebhookAdapters, createWebhookAdapters } from '../providers/create-adapters.js';
-import type { ProcessDeliveryDeps } from './process-delivery.js';
+import type { IngestWebhookDeps } from './ingest-webhook.js';
+import { QueueHandoffs } from './queue-handoffs.js';
 
 export interface IngestionContext {
   adapters: WebhookAdapters;
-  process: ProcessDeliveryDeps & { now: () => number };
+  process: IngestWebhookDeps;
 }
 
 /** Assembles what the webhook routes, replay and the reconciler share from the gateway's deps. */
@@ -27,6 +28,9 @@ export function createIngestionContext(deps: {
       logger: deps.logger,
       metrics: deps.metrics,
       now: ingestion.now ?? Date.now,
+      handoffs:
+        ingestion.handoffs ??
+        new QueueHandoffs((error) => deps.logger.error({ err: error }, 'handing a task to the queue failed')),
       normaliseContext: {
         triggers: { botHandle: ingestion.botHandle.toLowerCase(), botLabel: ingestion.botLabel },
         permissions: ingestion.permissions,

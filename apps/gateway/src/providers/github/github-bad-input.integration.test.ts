@@ -163,6 +163,7 @@ describe('duplicates', () => {
       select (select count(*)::int from deliveries where delivery_id = ${deliveryId}) as deliveries,
              (select count(*)::int from tasks t join deliveries d on d.id = t.delivery_id where d.delivery_id = ${deliveryId}) as tasks`;
     expect(row).toEqual({ deliveries: 1, tasks: 1 });
+    await gw.handoffs.settled();
     expect((await gw.jobIds()).length).toBe(jobsBefore + 1);
   });
 });

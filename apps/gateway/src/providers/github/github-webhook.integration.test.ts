@@ -60,6 +60,7 @@ describe('POST /webhooks/github: triggers', () => {
       htmlUrl: 'https://github.com/octo/widgets/issues/12#issuecomment-9001',
       isPullRequest: false,
     });
+    await gw.handoffs.settled();
     expect(await gw.jobIds()).toContain(body.task_id);
   });
 
