@@ -15,6 +15,13 @@ function gated() {
   return { handoff, open, done: () => done };
 }
 
+/** Whether `promise` is still unsettled a few milliseconds from now. */
+async function stillPending(promise: Promise<unknown>): Promise<boolean> {
+  const pending = Symbol('pending');
+  const timer = new Promise((resolve) => setTimeout(() => resolve(pending), 5));
+  return (await Promise.race([promise, timer])) === pending;
+}
+
 describe('QueueHandoffs', () => {
   it('lets the caller answer before the hand-off finishes, and settled() waits for it', async () => {
     const handoffs = new QueueHandoffs(() => {});
@@ -22,12 +29,8 @@ describe('QueueHandoffs', () => {
     await handoffs.start(slow.handoff);
     expect(slow.done()).toBe(false);
     expect(handoffs.size).toBe(1);
-    let settled = false;
-    const waiting = handoffs.settled().then(() => {
-      settled = true;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(settled).toBe(false);
+    const waiting = handoffs.settled();
+    expect(await stillPending(waiting)).toBe(true);
     slow.open();
     await waiting;
     expect(slow.done()).toBe(true);
@@ -39,12 +42,8 @@ describe('QueueHandoffs', () => {
     const [a, b, c] = [gated(), gated(), gated()];
     await handoffs.start(a.handoff);
     await handoffs.start(b.handoff);
-    let thirdAnswered = false;
-    const third = handoffs.start(c.handoff).then(() => {
-      thirdAnswered = true;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(thirdAnswered).toBe(false);
+    const third = handoffs.start(c.handoff);
+    expect(await stillPending(third)).toBe(true);
     c.open();
     await third;
     expect(c.done()).toBe(true);
