@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { runManifestFlow } from '../../../gateway/src/test-support/github-flow.js';
 import { TEST_ADMIN_TOKEN, githubHeaders } from '../../../gateway/src/test-support/test-gateway.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,13 +45,38 @@ describe('dashboard in a real browser', () => {
     await stack?.close();
   });
 
-  it('signs in with the admin token', async () => {
+  it('offers no GitHub sign-in before a GitHub App exists, and leads the operator to /setup', async () => {
+    await page.goto(`${stack.baseUrl}/`);
+    const unavailable = page.getByTestId('github-unavailable');
+    await unavailable.waitFor();
+    // A disabled button, not a link to a 503 page, with a line saying how to enable it.
+    expect(await page.getByRole('link', { name: 'Sign in with GitHub' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Sign in with GitHub' }).isDisabled()).toBe(true);
+    expect(await unavailable.textContent()).toContain('creates a GitHub App at /setup');
+    await screenshot(page, '01-sign-in');
+    await page.getByRole('link', { name: 'Set up a GitHub App' }).click();
+    await page.waitForURL(/\/signin\?next=%2Fsetup$/);
+    await page.getByLabel('Operator? Admin token').fill(TEST_ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in with admin token' }).click();
+    await page.waitForURL(`${stack.baseUrl}/setup`);
+    await page.locator('form[method="post"] input[name="manifest"]').waitFor({ state: 'attached' });
+    await screenshot(page, '01b-setup-after-sign-in');
+    await page.request.delete(`${stack.baseUrl}/api/session`);
+  });
+
+  it('offers GitHub sign-in once the app has OAuth credentials', async () => {
+    await runManifestFlow(stack.gateway.app);
     await page.goto(`${stack.baseUrl}/`);
     await page.getByRole('link', { name: 'Sign in with GitHub' }).waitFor();
     expect(await page.getByRole('link', { name: 'Sign in with GitHub' }).getAttribute('href')).toMatch(
       /^\/oauth\/github\/authorize/,
     );
-    await screenshot(page, '01-sign-in');
+    expect(await page.getByTestId('github-unavailable').count()).toBe(0);
+    await screenshot(page, '01c-sign-in-github-available');
+  });
+
+  it('signs in with the admin token', async () => {
+    await page.goto(`${stack.baseUrl}/`);
     await page.getByLabel('Operator? Admin token').fill('wrong-token-wrong-token');
     await page.getByRole('button', { name: 'Sign in with admin token' }).click();
     await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
