@@ -244,6 +244,37 @@ describe('dashboard in a real browser', () => {
     await screenshot(page, '10-deliveries-replayed');
   });
 
+  it('says a replay did not run a task that already ran, and points to Retry', async () => {
+    const example = webhookExample('issue_comment', 'created');
+    example.comment.body = '@agent-bot run the noop runner';
+    example.comment.author_association = 'OWNER';
+    const body = JSON.stringify(example);
+    const response = await fetch(`${stack.baseUrl}/webhooks/github`, {
+      method: 'POST',
+      headers: githubHeaders('issue_comment', body),
+      body,
+    });
+    const { delivery_id: deliveryId, task_id: taskId } = (await response.json()) as Record<string, string>;
+    expect(taskId).toEqual(expect.any(String));
+    // The worker takes the task and finishes it (however it ends, it has run).
+    for (let waited = 0; ; waited += 200) {
+      const task = await stack.gateway.deps.tasks.get(taskId as string);
+      if (task && task.status !== 'queued' && task.status !== 'running') break;
+      if (waited > 20_000) throw new Error(`task ${taskId} still ${task?.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const finished = await stack.gateway.deps.tasks.get(taskId as string);
+    await page.goto(`${stack.baseUrl}/deliveries`);
+    await page.locator(`tr[data-delivery="${deliveryId}"]`).click();
+    await page.getByRole('button', { name: 'Replay (r)' }).click();
+    const result = page.locator('[data-testid="replay-result"][data-kind="already_ran"]');
+    await result.waitFor();
+    expect(await result.textContent()).toContain(`Not run again: task ${taskId} already ran (${finished?.status}).`);
+    expect(await result.textContent()).toContain('press Retry');
+    expect(await result.getByRole('link', { name: 'open task' }).getAttribute('href')).toBe(`/tasks/${taskId}`);
+    await screenshot(page, '10b-deliveries-replay-already-ran');
+  });
+
   it('shows the queue view to an operator', async () => {
     await page.goto(`${stack.baseUrl}/admin/queues`);
     await page.getByText('agent-bot', { exact: false }).first().waitFor();
