@@ -275,6 +275,37 @@ describe('dashboard in a real browser', () => {
     await screenshot(page, '10b-deliveries-replay-already-ran');
   });
 
+  it('keeps the tasks, deliveries and bots pages inside a 390 px wide phone screen', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    try {
+      const narrow = await phone.newPage();
+      narrow.setDefaultTimeout(10_000);
+      await narrow.request.post(`${stack.baseUrl}/api/session`, { data: { token: TEST_ADMIN_TOKEN } });
+      const pageWidth = () =>
+        narrow.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+      for (const [path, table, name] of [
+        ['/tasks', 'task-list', '13-tasks-390px'],
+        ['/deliveries', 'delivery-list', '14-deliveries-390px'],
+        ['/bots', 'bot-board', '15-bots-390px'],
+      ] as const) {
+        await narrow.goto(`${stack.baseUrl}${path}`);
+        await narrow.getByTestId(table).locator('tbody tr').first().waitFor();
+        if (path === '/deliveries') {
+          // With a delivery open too: its payload (long JSON lines) must not widen the page either.
+          await narrow.locator('tr[data-delivery]').first().click();
+          await narrow.getByTestId('payload').waitFor();
+        }
+        await screenshot(narrow, name);
+        // The page itself never scrolls sideways: the table scrolls inside its own container.
+        expect(await pageWidth()).toEqual({ scroll: 390, viewport: 390 });
+        const scroller = narrow.getByTestId(table).locator('xpath=..');
+        expect(await scroller.evaluate((element) => getComputedStyle(element).overflowX)).toBe('auto');
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('shows the queue view to an operator', async () => {
     await page.goto(`${stack.baseUrl}/admin/queues`);
     await page.getByText('agent-bot', { exact: false }).first().waitFor();

@@ -92,43 +92,45 @@ export function DeliveriesPage(props: { isAdmin: boolean }) {
       )}
       <div class="split">
         {deliveries && (
-          <table class="deliveries" data-testid="delivery-list">
-            <thead>
-              <tr>
-                <th>Status</th>
-                <th>Event</th>
-                <th>Reason</th>
-                <th>Received (your time)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.length === 0 && (
+          <div class="table-scroll">
+            <table class="deliveries" data-testid="delivery-list">
+              <thead>
                 <tr>
-                  <td colSpan={4}>No deliveries yet.</td>
+                  <th>Status</th>
+                  <th>Event</th>
+                  <th>Reason</th>
+                  <th>Received (your time)</th>
                 </tr>
-              )}
-              {deliveries.map((delivery) => (
-                <tr
-                  key={delivery.id}
-                  data-delivery={delivery.id}
-                  class={selected?.id === delivery.id ? 'selected' : ''}
-                  onClick={() => open(delivery.id)}
-                  tabIndex={0}
-                  onKeyDown={(event) => event.key === 'Enter' && open(delivery.id)}
-                >
-                  <td>
-                    <span class={`delivery-status delivery-${delivery.status}`}>{delivery.status}</span>
-                  </td>
-                  <td>
-                    {delivery.provider} {delivery.event}
-                    {delivery.action ? `.${delivery.action}` : ''}
-                  </td>
-                  <td>{delivery.reason ?? '—'}</td>
-                  <td>{localTime(delivery.received_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {deliveries.length === 0 && (
+                  <tr>
+                    <td colSpan={4}>No deliveries yet.</td>
+                  </tr>
+                )}
+                {deliveries.map((delivery) => (
+                  <tr
+                    key={delivery.id}
+                    data-delivery={delivery.id}
+                    class={selected?.id === delivery.id ? 'selected' : ''}
+                    onClick={() => open(delivery.id)}
+                    tabIndex={0}
+                    onKeyDown={(event) => event.key === 'Enter' && open(delivery.id)}
+                  >
+                    <td>
+                      <span class={`delivery-status delivery-${delivery.status}`}>{delivery.status}</span>
+                    </td>
+                    <td>
+                      {delivery.provider} {delivery.event}
+                      {delivery.action ? `.${delivery.action}` : ''}
+                    </td>
+                    <td>{delivery.reason ?? '—'}</td>
+                    <td>{localTime(delivery.received_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {selected && (
           <div class="card payload" data-testid="delivery-detail">
