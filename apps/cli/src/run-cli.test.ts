@@ -172,6 +172,16 @@ describe('agent-bot CLI', () => {
       expect(await runCli(['replay', deliveryId as string], replay.io)).toBe(0);
       expect(replay.out()).toBe(`replayed ${deliveryId}: enqueued, task ${deliveryTaskId}\n`);
 
+      // Once that task has run, replaying says it was not run again and how to run it again.
+      await tasks.markRunning(deliveryTaskId as string, 1);
+      await tasks.markSucceeded(deliveryTaskId as string, {});
+      const replayRan = capture(env);
+      expect(await runCli(['replay', deliveryId as string], replayRan.io)).toBe(0);
+      expect(replayRan.out()).toBe(
+        `replayed ${deliveryId}: already_ran, task ${deliveryTaskId} is succeeded and was not run again\n` +
+          `hint: to run it again, retry task ${deliveryTaskId} (dashboard: Retry on the task; API: POST /api/tasks/${deliveryTaskId}/retry)\n`,
+      );
+
       const wrongToken = capture({ ...env, ADMIN_TOKEN: 'b'.repeat(32) });
       expect(await runCli(['tasks'], wrongToken.io)).toBe(1);
       expect(wrongToken.err()).toContain('refused the admin token');

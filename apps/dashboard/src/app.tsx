@@ -50,7 +50,9 @@ export function App() {
         onSignedIn={(signedIn) => {
           setPrincipal(signedIn);
           const next = route.page === 'signin' ? route.next : null;
-          if (next?.startsWith('/admin') || next?.startsWith('/queues')) window.location.assign(next);
+          // Pages the gateway renders itself (queue view, GitHub App setup) need a full load.
+          if (next?.startsWith('/admin') || next?.startsWith('/queues') || next?.startsWith('/setup'))
+            window.location.assign(next);
           else navigate(next && next.startsWith('/') ? next : route.page === 'signin' ? '/bots' : window.location.pathname);
         }}
       />

@@ -7,8 +7,21 @@ export async function buildHealthServer(deps: {
   metrics: Metrics;
   health: HealthAggregator;
 }): Promise<FastifyInstance> {
-  // Probes hit this server every few seconds: log only warnings and errors.
-  const app = Fastify({ loggerInstance: deps.logger.child({}, { level: 'warn' }) as FastifyBaseLogger });
+  // Probes hit this server every few seconds: log only warnings and errors (or less, if LOG_LEVEL
+  // asks for less: a child's own level would otherwise override a quieter parent's).
+  const level = deps.logger.isLevelEnabled('warn') ? 'warn' : deps.logger.level;
+  const app = Fastify({ loggerInstance: deps.logger.child({}, { level }) as FastifyBaseLogger });
+  // Answers that are not a probe's leave in the project's `{ error: { code, message } }` shape, as
+  // the gateway's do (Fastify's default 404/500 bodies are shaped differently).
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+  app.setErrorHandler((error, request, reply) => {
+    request.log.error({ err: error }, 'health server error');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+  });
   app.get('/health/live', async () => ({ status: 'alive' }));
   app.get('/health/ready', async (_request, reply) => {
     const report = await deps.health.report();

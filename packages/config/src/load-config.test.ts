@@ -86,6 +86,14 @@ describe('loadConfig', () => {
     expect(config.server.publicUrl).toBe('https://bot.example.com');
   });
 
+  it('defaults PUBLIC_URL to localhost on PORT, so changing only PORT keeps the WebSocket origin right', () => {
+    expect(loadConfig({}).server.publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PORT: '9090' }).server.publicUrl).toBe('http://localhost:9090');
+    // Empty (as .env.example and docker-compose.yml leave it) means unset.
+    expect(loadConfig({ PORT: '9090', PUBLIC_URL: '' }).server.publicUrl).toBe('http://localhost:9090');
+    expect(loadConfig({ PORT: '9090', PUBLIC_URL: 'https://bot.example.com' }).server.publicUrl).toBe('https://bot.example.com');
+  });
+
   describe('NAME_FILE secrets', () => {
     it('reads the secret from the file, dropping one trailing newline', () => {
       const path = join(dir, 'admin');

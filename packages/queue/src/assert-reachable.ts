@@ -1,6 +1,7 @@
 import { AppError } from '@agent-bot/contracts';
 import type { Redis } from 'ioredis';
 import { describeRedisUrl } from './redis-connection.js';
+import { redisStartHint } from './redis-start-hint.js';
 
 /** Waits up to `timeoutMs` for the first connection; fails with which Redis and how to start one. */
 export async function assertRedisReachable(redis: Redis, url: string, timeoutMs = 3000): Promise<void> {
@@ -20,7 +21,6 @@ export async function assertRedisReachable(redis: Redis, url: string, timeoutMs 
   const reason = lastError instanceof Error ? lastError.message : `connection ${redis.status}`;
   throw new AppError(
     'DEPENDENCY_UNAVAILABLE',
-    `Redis is not reachable at ${describeRedisUrl(url)} (${reason}). ` +
-      'Start it (redis-server --daemonize yes --port 6379; Docker: docker compose up -d redis) or point REDIS_URL at a running server.',
+    `Redis is not reachable at ${describeRedisUrl(url)} (${reason}). ${redisStartHint(url)}`,
   );
 }

@@ -44,6 +44,10 @@ describe('producer while Redis is down', () => {
         code: 'DEPENDENCY_UNAVAILABLE',
         message: expect.stringMatching(new RegExp(`Redis is not reachable at 127\\.0\\.0\\.1:${server.port}.*REDIS_URL`)),
       });
+      // The start command names the configured port, not Redis's default.
+      await expect(assertRedisReachable(redis, server.url, 500)).rejects.toMatchObject({
+        message: expect.stringContaining(`redis-server --daemonize yes --port ${server.port})`),
+      });
     } finally {
       redis.disconnect();
     }

@@ -44,9 +44,21 @@ export async function listDeliveries(
 export async function replayDelivery(client: GatewayClient, io: CliIo, id: string) {
   // The answer: `result` (what this replay did, with the delivery's task) and the delivery as it now is.
   const { result, delivery } = await client.request<{
-    result: { status: string; task_id: string | null; reason: string | null };
+    result: {
+      status: string;
+      task_id: string | null;
+      task_status?: string | null;
+      reason: string | null;
+      hint?: string | null;
+    };
     delivery: DeliveryView | null;
   }>('POST', `/api/deliveries/${encodeURIComponent(id)}/replay`);
+  if (result.status === 'already_ran') {
+    // Not "enqueued": the task is not run again, and the operator should know what would run it.
+    io.stdout(`replayed ${id}: already_ran, task ${result.task_id} is ${result.task_status} and was not run again\n`);
+    if (result.hint) io.stdout(`hint: ${result.hint}\n`);
+    return;
+  }
   const reason = result.reason ?? delivery?.reason;
   io.stdout(
     `replayed ${id}: ${result.status}${reason ? ` (${reason})` : ''}${result.task_id ? `, task ${result.task_id}` : ''}\n`,

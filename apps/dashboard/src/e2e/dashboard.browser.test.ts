@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { runManifestFlow } from '../../../gateway/src/test-support/github-flow.js';
 import { TEST_ADMIN_TOKEN, githubHeaders } from '../../../gateway/src/test-support/test-gateway.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,13 +45,38 @@ describe('dashboard in a real browser', () => {
     await stack?.close();
   });
 
-  it('signs in with the admin token', async () => {
+  it('offers no GitHub sign-in before a GitHub App exists, and leads the operator to /setup', async () => {
+    await page.goto(`${stack.baseUrl}/`);
+    const unavailable = page.getByTestId('github-unavailable');
+    await unavailable.waitFor();
+    // A disabled button, not a link to a 503 page, with a line saying how to enable it.
+    expect(await page.getByRole('link', { name: 'Sign in with GitHub' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Sign in with GitHub' }).isDisabled()).toBe(true);
+    expect(await unavailable.textContent()).toContain('creates a GitHub App at /setup');
+    await screenshot(page, '01-sign-in');
+    await page.getByRole('link', { name: 'Set up a GitHub App' }).click();
+    await page.waitForURL(/\/signin\?next=%2Fsetup$/);
+    await page.getByLabel('Operator? Admin token').fill(TEST_ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in with admin token' }).click();
+    await page.waitForURL(`${stack.baseUrl}/setup`);
+    await page.locator('form[method="post"] input[name="manifest"]').waitFor({ state: 'attached' });
+    await screenshot(page, '01b-setup-after-sign-in');
+    await page.request.delete(`${stack.baseUrl}/api/session`);
+  });
+
+  it('offers GitHub sign-in once the app has OAuth credentials', async () => {
+    await runManifestFlow(stack.gateway.app);
     await page.goto(`${stack.baseUrl}/`);
     await page.getByRole('link', { name: 'Sign in with GitHub' }).waitFor();
     expect(await page.getByRole('link', { name: 'Sign in with GitHub' }).getAttribute('href')).toMatch(
       /^\/oauth\/github\/authorize/,
     );
-    await screenshot(page, '01-sign-in');
+    expect(await page.getByTestId('github-unavailable').count()).toBe(0);
+    await screenshot(page, '01c-sign-in-github-available');
+  });
+
+  it('signs in with the admin token', async () => {
+    await page.goto(`${stack.baseUrl}/`);
     await page.getByLabel('Operator? Admin token').fill('wrong-token-wrong-token');
     await page.getByRole('button', { name: 'Sign in with admin token' }).click();
     await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
@@ -216,6 +242,68 @@ describe('dashboard in a real browser', () => {
     await page.getByRole('button', { name: 'Replay (r)' }).click();
     await page.getByTestId('replay-result').filter({ hasText: 'Replayed' }).waitFor();
     await screenshot(page, '10-deliveries-replayed');
+  });
+
+  it('says a replay did not run a task that already ran, and points to Retry', async () => {
+    const example = webhookExample('issue_comment', 'created');
+    example.comment.body = '@agent-bot run the noop runner';
+    example.comment.author_association = 'OWNER';
+    const body = JSON.stringify(example);
+    const response = await fetch(`${stack.baseUrl}/webhooks/github`, {
+      method: 'POST',
+      headers: githubHeaders('issue_comment', body),
+      body,
+    });
+    const { delivery_id: deliveryId, task_id: taskId } = (await response.json()) as Record<string, string>;
+    expect(taskId).toEqual(expect.any(String));
+    // The worker takes the task and finishes it (however it ends, it has run).
+    for (let waited = 0; ; waited += 200) {
+      const task = await stack.gateway.deps.tasks.get(taskId as string);
+      if (task && task.status !== 'queued' && task.status !== 'running') break;
+      if (waited > 20_000) throw new Error(`task ${taskId} still ${task?.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const finished = await stack.gateway.deps.tasks.get(taskId as string);
+    await page.goto(`${stack.baseUrl}/deliveries`);
+    await page.locator(`tr[data-delivery="${deliveryId}"]`).click();
+    await page.getByRole('button', { name: 'Replay (r)' }).click();
+    const result = page.locator('[data-testid="replay-result"][data-kind="already_ran"]');
+    await result.waitFor();
+    expect(await result.textContent()).toContain(`Not run again: task ${taskId} already ran (${finished?.status}).`);
+    expect(await result.textContent()).toContain('press Retry');
+    expect(await result.getByRole('link', { name: 'open task' }).getAttribute('href')).toBe(`/tasks/${taskId}`);
+    await screenshot(page, '10b-deliveries-replay-already-ran');
+  });
+
+  it('keeps the tasks, deliveries and bots pages inside a 390 px wide phone screen', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    try {
+      const narrow = await phone.newPage();
+      narrow.setDefaultTimeout(10_000);
+      await narrow.request.post(`${stack.baseUrl}/api/session`, { data: { token: TEST_ADMIN_TOKEN } });
+      const pageWidth = () =>
+        narrow.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+      for (const [path, table, name] of [
+        ['/tasks', 'task-list', '13-tasks-390px'],
+        ['/deliveries', 'delivery-list', '14-deliveries-390px'],
+        ['/bots', 'bot-board', '15-bots-390px'],
+      ] as const) {
+        await narrow.goto(`${stack.baseUrl}${path}`);
+        await narrow.getByTestId(table).locator('tbody tr').first().waitFor();
+        if (path === '/deliveries') {
+          // With a delivery open too: its payload (long JSON lines) must not widen the page either.
+          await narrow.locator('tr[data-delivery]').first().click();
+          await narrow.getByTestId('payload').waitFor();
+        }
+        await screenshot(narrow, name);
+        // The page itself never scrolls sideways: the table scrolls inside its own container.
+        expect(await pageWidth()).toEqual({ scroll: 390, viewport: 390 });
+        const scroller = narrow.getByTestId(table).locator('xpath=..');
+        expect(await scroller.evaluate((element) => getComputedStyle(element).overflowX)).toBe('auto');
+      }
+    } finally {
+      await phone.close();
+    }
   });
 
   it('shows the queue view to an operator', async () => {

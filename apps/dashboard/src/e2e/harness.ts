@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   PostgresBotRepository,
@@ -9,7 +10,8 @@ import {
 import { createLogger, createMetrics } from '@agent-bot/observability';
 import { RedisEventBus, RedisWorkerRegistry, createRedis } from '@agent-bot/queue';
 import { OllamaRunner } from '@agent-bot/runners';
-import { TEST_REDIS_URL, freePort, startOllamaStandIn } from '@agent-bot/testing';
+import { type GitHubStandIn, TEST_REDIS_URL, freePort, startGitHubStandIn, startOllamaStandIn } from '@agent-bot/testing';
+import { createGitHubGatewayDeps } from '../../../gateway/src/github-deps.js';
 import { type TestGateway, createTestGateway } from '../../../gateway/src/test-support/test-gateway.js';
 import { ScriptedLogRunner } from '../../../worker/src/test-support/scripted-log-runner.js';
 import { startWorkerHeartbeat } from '../../../worker/src/worker-heartbeat.js';
@@ -33,6 +35,8 @@ export interface Stack {
   gateway: TestGateway;
   baseUrl: string;
   runtime: WorkerRuntime;
+  /** The GitHub stand-in the gateway's (not yet created) GitHub App would live on. */
+  github: GitHubStandIn;
   close(): Promise<void>;
 }
 
@@ -43,14 +47,25 @@ export interface Stack {
 export async function startStack(options: { botStaleAfterMs: number; botHeartbeatIntervalMs: number }): Promise<Stack> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const github = await startGitHubStandIn();
   // PUBLIC_URL is the browser's origin: the WebSocket's Origin check allows exactly it.
+  // ENCRYPTION_KEY is set (GitHub routes mounted) but no GitHub App exists yet, as after a fresh install.
   const gateway = await createTestGateway({
-    overrides: {
+    overrides: ({ db, sessions }) => ({
       dashboardDir: DASHBOARD_DIR,
       botStaleAfterMs: options.botStaleAfterMs,
       boardIntervalMs: 250,
       publicUrl: baseUrl,
-    },
+      github: createGitHubGatewayDeps({
+        sql: db.sql,
+        encryptionKey: randomBytes(32),
+        previousEncryptionKeys: [],
+        apiUrl: github.apiUrl,
+        appFromEnvironment: undefined,
+        sessions,
+        logger: createLogger({ name: 'e2e-github', level: 'silent' }),
+      }),
+    }),
   });
   await gateway.app.listen({ port, host: '127.0.0.1' });
 
@@ -100,6 +115,7 @@ export async function startStack(options: { botStaleAfterMs: number; botHeartbea
     gateway,
     baseUrl,
     runtime,
+    github,
     async close() {
       await workerHeartbeat.stop();
       await runtime.close(2000);
@@ -107,6 +123,7 @@ export async function startStack(options: { botStaleAfterMs: number; botHeartbea
       consumer.disconnect();
       await gateway.close();
       await ollama.close();
+      await github.close();
     },
   };
 }

@@ -7,6 +7,12 @@ export interface Principal {
   login: string;
 }
 
+/** GET /api/session/methods: what the sign-in page may offer. */
+export interface SignInMethods {
+  adminToken: { available: boolean };
+  github: { available: boolean; hint: string | null; setupUrl: string | null };
+}
+
 export interface ChatMessageView {
   id: string;
   bot_id: string;

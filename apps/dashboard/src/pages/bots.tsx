@@ -47,75 +47,83 @@ export function BotsPage(props: { isAdmin: boolean; liveState: LiveState }) {
       )}
       {board && (
         <>
-          <table class="board" data-testid="bot-board">
-            <thead>
-              <tr>
-                <th>Status</th>
-                <th>Bot</th>
-                <th>Runner / model</th>
-                <th>Last heartbeat (your time)</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {board.bots.length === 0 && (
+          <div class="table-scroll">
+            <table class="board" data-testid="bot-board">
+              <thead>
                 <tr>
-                  <td colSpan={5}>No bots yet{props.isAdmin ? ': launch one below.' : '.'}</td>
+                  <th>Status</th>
+                  <th>Bot</th>
+                  <th>Runner / model</th>
+                  <th>Last heartbeat (your time)</th>
+                  <th />
                 </tr>
-              )}
-              {board.bots.map((bot) => (
-                <tr key={bot.id} data-bot={bot.id} data-status={bot.status}>
-                  <td>
-                    <span class={`status status-${bot.status}`} title={STATUS_HELP[bot.status]}>
-                      ● {bot.status}
-                    </span>
-                  </td>
-                  <td class="bot-id">
-                    <a href={`/bots/${encodeURIComponent(bot.id)}`} onClick={linkHandler(`/bots/${encodeURIComponent(bot.id)}`)}>
-                      {bot.id}
-                    </a>
-                    {bot.name !== bot.id && <small> {bot.name}</small>}
-                  </td>
-                  <td>
-                    {bot.runner}
-                    {bot.model ? ` / ${bot.model}` : ''}
-                  </td>
-                  <td>
-                    <time dateTime={bot.last_heartbeat_at ?? undefined} data-testid="heartbeat">
-                      {localTime(bot.last_heartbeat_at)}
-                    </time>
-                  </td>
-                  <td class="actions">
-                    <a href={`/bots/${encodeURIComponent(bot.id)}`} onClick={linkHandler(`/bots/${encodeURIComponent(bot.id)}`)}>
-                      Chat
-                    </a>
-                    {props.isAdmin && bot.state === 'running' && (
-                      <button type="button" onClick={() => act('POST', `/api/bots/${encodeURIComponent(bot.id)}/stop`)}>
-                        Stop
-                      </button>
-                    )}
-                    {props.isAdmin && bot.state === 'stopped' && (
-                      <button type="button" onClick={() => act('POST', `/api/bots/${encodeURIComponent(bot.id)}/start`)}>
-                        Start
-                      </button>
-                    )}
-                    {props.isAdmin && (
-                      <button
-                        type="button"
-                        class="danger"
-                        onClick={() =>
-                          window.confirm(`Delete ${bot.id} and its chat history?`) &&
-                          act('DELETE', `/api/bots/${encodeURIComponent(bot.id)}`)
-                        }
+              </thead>
+              <tbody>
+                {board.bots.length === 0 && (
+                  <tr>
+                    <td colSpan={5}>No bots yet{props.isAdmin ? ': launch one below.' : '.'}</td>
+                  </tr>
+                )}
+                {board.bots.map((bot) => (
+                  <tr key={bot.id} data-bot={bot.id} data-status={bot.status}>
+                    <td>
+                      <span class={`status status-${bot.status}`} title={STATUS_HELP[bot.status]}>
+                        ● {bot.status}
+                      </span>
+                    </td>
+                    <td class="bot-id">
+                      <a
+                        href={`/bots/${encodeURIComponent(bot.id)}`}
+                        onClick={linkHandler(`/bots/${encodeURIComponent(bot.id)}`)}
                       >
-                        Delete
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                        {bot.id}
+                      </a>
+                      {bot.name !== bot.id && <small> {bot.name}</small>}
+                    </td>
+                    <td>
+                      {bot.runner}
+                      {bot.model ? ` / ${bot.model}` : ''}
+                    </td>
+                    <td>
+                      <time dateTime={bot.last_heartbeat_at ?? undefined} data-testid="heartbeat">
+                        {localTime(bot.last_heartbeat_at)}
+                      </time>
+                    </td>
+                    <td class="actions">
+                      <a
+                        href={`/bots/${encodeURIComponent(bot.id)}`}
+                        onClick={linkHandler(`/bots/${encodeURIComponent(bot.id)}`)}
+                      >
+                        Chat
+                      </a>
+                      {props.isAdmin && bot.state === 'running' && (
+                        <button type="button" onClick={() => act('POST', `/api/bots/${encodeURIComponent(bot.id)}/stop`)}>
+                          Stop
+                        </button>
+                      )}
+                      {props.isAdmin && bot.state === 'stopped' && (
+                        <button type="button" onClick={() => act('POST', `/api/bots/${encodeURIComponent(bot.id)}/start`)}>
+                          Start
+                        </button>
+                      )}
+                      {props.isAdmin && (
+                        <button
+                          type="button"
+                          class="danger"
+                          onClick={() =>
+                            window.confirm(`Delete ${bot.id} and its chat history?`) &&
+                            act('DELETE', `/api/bots/${encodeURIComponent(bot.id)}`)
+                          }
+                        >
+                          Delete
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <p class="legend">
             Stale after {board.stale_after_seconds} s without a heartbeat. Updated {localTime(board.at)}.
           </p>

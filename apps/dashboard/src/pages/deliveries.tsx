@@ -16,7 +16,7 @@ function prettyPayload(delivery: DeliveryView): string {
 export function DeliveriesPage(props: { isAdmin: boolean }) {
   const [deliveries, setDeliveries] = useState<DeliveryView[] | null>(null);
   const [selected, setSelected] = useState<DeliveryView | null>(null);
-  const [notice, setNotice] = useState<{ text: string; taskId?: string } | null>(null);
+  const [notice, setNotice] = useState<{ text: string; taskId?: string; kind: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = () =>
@@ -47,19 +47,32 @@ export function DeliveriesPage(props: { isAdmin: boolean }) {
     if (!selected) return;
     setError(null);
     try {
-      // The gateway answers { result: { status, task_id, reason }, delivery }.
+      // The gateway answers { result: { status, task_id, task_status, reason, hint }, delivery }.
       const answer = await api<{
         delivery: DeliveryView | null;
-        result?: { status: string; task_id: string | null; reason: string | null };
+        result?: { status: string; task_id: string | null; task_status?: string | null; reason: string | null };
       }>('POST', `/api/deliveries/${selected.id}/replay`);
       const status = answer.result?.status ?? answer.delivery?.status ?? 'unknown';
       const taskId = answer.result?.task_id ?? answer.delivery?.task_id ?? undefined;
       const reason = answer.result?.reason ?? answer.delivery?.reason;
       if (answer.delivery) setSelected({ ...selected, ...answer.delivery });
-      setNotice({
-        text: `Replayed: ${status}${taskId ? `, task ${taskId}` : ''}${reason ? ` (${reason})` : ''}`,
-        taskId: taskId ?? undefined,
-      });
+      setNotice(
+        status === 'already_ran'
+          ? {
+              // The delivery's one task is not run again: say so, and where to run it again.
+              text:
+                answer.result?.task_status === 'running'
+                  ? `Not run again: task ${taskId} is still running (a replay never runs a delivery's task twice).`
+                  : `Not run again: task ${taskId} already ran (${answer.result?.task_status}). To run it again, open the task and press Retry.`,
+              taskId: taskId ?? undefined,
+              kind: 'already_ran',
+            }
+          : {
+              text: `Replayed: ${status}${taskId ? `, task ${taskId}` : ''}${reason ? ` (${reason})` : ''}`,
+              taskId: taskId ?? undefined,
+              kind: status,
+            },
+      );
       await load();
     } catch (caught) {
       setError((caught as Error).message);
@@ -79,43 +92,45 @@ export function DeliveriesPage(props: { isAdmin: boolean }) {
       )}
       <div class="split">
         {deliveries && (
-          <table class="deliveries" data-testid="delivery-list">
-            <thead>
-              <tr>
-                <th>Status</th>
-                <th>Event</th>
-                <th>Reason</th>
-                <th>Received (your time)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.length === 0 && (
+          <div class="table-scroll">
+            <table class="deliveries" data-testid="delivery-list">
+              <thead>
                 <tr>
-                  <td colSpan={4}>No deliveries yet.</td>
+                  <th>Status</th>
+                  <th>Event</th>
+                  <th>Reason</th>
+                  <th>Received (your time)</th>
                 </tr>
-              )}
-              {deliveries.map((delivery) => (
-                <tr
-                  key={delivery.id}
-                  data-delivery={delivery.id}
-                  class={selected?.id === delivery.id ? 'selected' : ''}
-                  onClick={() => open(delivery.id)}
-                  tabIndex={0}
-                  onKeyDown={(event) => event.key === 'Enter' && open(delivery.id)}
-                >
-                  <td>
-                    <span class={`delivery-status delivery-${delivery.status}`}>{delivery.status}</span>
-                  </td>
-                  <td>
-                    {delivery.provider} {delivery.event}
-                    {delivery.action ? `.${delivery.action}` : ''}
-                  </td>
-                  <td>{delivery.reason ?? '—'}</td>
-                  <td>{localTime(delivery.received_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {deliveries.length === 0 && (
+                  <tr>
+                    <td colSpan={4}>No deliveries yet.</td>
+                  </tr>
+                )}
+                {deliveries.map((delivery) => (
+                  <tr
+                    key={delivery.id}
+                    data-delivery={delivery.id}
+                    class={selected?.id === delivery.id ? 'selected' : ''}
+                    onClick={() => open(delivery.id)}
+                    tabIndex={0}
+                    onKeyDown={(event) => event.key === 'Enter' && open(delivery.id)}
+                  >
+                    <td>
+                      <span class={`delivery-status delivery-${delivery.status}`}>{delivery.status}</span>
+                    </td>
+                    <td>
+                      {delivery.provider} {delivery.event}
+                      {delivery.action ? `.${delivery.action}` : ''}
+                    </td>
+                    <td>{delivery.reason ?? '—'}</td>
+                    <td>{localTime(delivery.received_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {selected && (
           <div class="card payload" data-testid="delivery-detail">
@@ -140,7 +155,7 @@ export function DeliveriesPage(props: { isAdmin: boolean }) {
               </button>
             )}
             {notice && (
-              <p class="notice" role="status" data-testid="replay-result">
+              <p class="notice" role="status" data-testid="replay-result" data-kind={notice.kind}>
                 {notice.text}
                 {notice.taskId && (
                   <>

@@ -72,41 +72,43 @@ export function TasksPage() {
         </p>
       )}
       {tasks && (
-        <table class="tasks" data-testid="task-list">
-          <thead>
-            <tr>
-              <th>Status</th>
-              <th>Task</th>
-              <th>Repository</th>
-              <th>Bot</th>
-              <th>Runner</th>
-              <th>Created (your time)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tasks.length === 0 && (
+        <div class="table-scroll">
+          <table class="tasks" data-testid="task-list">
+            <thead>
               <tr>
-                <td colSpan={6}>No tasks match.</td>
+                <th>Status</th>
+                <th>Task</th>
+                <th>Repository</th>
+                <th>Bot</th>
+                <th>Runner</th>
+                <th>Created (your time)</th>
               </tr>
-            )}
-            {tasks.map((task) => (
-              <tr key={task.id} data-task={task.id}>
-                <td>
-                  <span class={`task-status task-${task.status}`}>{task.status}</span>
-                </td>
-                <td>
-                  <a href={`/tasks/${task.id}`} onClick={linkHandler(`/tasks/${task.id}`)}>
-                    {task.title ?? task.prompt.slice(0, 80)}
-                  </a>
-                </td>
-                <td>{task.repo ?? '—'}</td>
-                <td>{task.bot_id ?? '—'}</td>
-                <td>{task.runner ?? 'default'}</td>
-                <td>{localTime(task.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {tasks.length === 0 && (
+                <tr>
+                  <td colSpan={6}>No tasks match.</td>
+                </tr>
+              )}
+              {tasks.map((task) => (
+                <tr key={task.id} data-task={task.id}>
+                  <td>
+                    <span class={`task-status task-${task.status}`}>{task.status}</span>
+                  </td>
+                  <td>
+                    <a href={`/tasks/${task.id}`} onClick={linkHandler(`/tasks/${task.id}`)}>
+                      {task.title ?? task.prompt.slice(0, 80)}
+                    </a>
+                  </td>
+                  <td>{task.repo ?? '—'}</td>
+                  <td>{task.bot_id ?? '—'}</td>
+                  <td>{task.runner ?? 'default'}</td>
+                  <td>{localTime(task.created_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import {
   type JobQueue,
   type Task,
   type TaskRepository,
+  type TaskStatus,
   taskRequestSchema,
 } from '@agent-bot/contracts';
 import type { Logger, Metrics } from '@agent-bot/observability';
@@ -19,9 +20,13 @@ export interface ProcessDeliveryDeps {
   normaliseContext: NormaliseContext;
 }
 
-/** Where a delivery ended up. `received` means stored (maybe with its task) but not queued yet: Redis was down. */
+/**
+ * Where a delivery ended up. `received` means stored (maybe with its task) but not queued yet: Redis was down.
+ * `enqueued` carries the task's status: anything but `queued` means the task had already run (or is
+ * running) and was not queued again — what a replay of a settled delivery finds.
+ */
 export type ProcessResult =
-  | { status: 'enqueued'; taskId: string; reason: null }
+  | { status: 'enqueued'; taskId: string; taskStatus: TaskStatus; reason: null }
   | { status: 'ignored'; taskId: null; reason: string }
   | { status: 'failed'; taskId: string | null; reason: string }
   | { status: 'received'; taskId: string | null; reason: string };
@@ -83,7 +88,7 @@ export async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, tas
     if (deferred) return deferred;
   }
   await deps.deliveries.markEnqueued(delivery.id, task.id);
-  return { status: 'enqueued', taskId: task.id, reason: null };
+  return { status: 'enqueued', taskId: task.id, taskStatus: task.status, reason: null };
 }
 
 /**
@@ -94,7 +99,7 @@ export async function enqueue(deps: ProcessDeliveryDeps, delivery: Delivery, tas
 export async function enqueueSettled(deps: ProcessDeliveryDeps, delivery: Delivery, task: Task): Promise<ProcessResult> {
   // recordSettled inserted this task (and its new id) just now: no job can exist for it yet.
   const deferred = await handToQueue(deps, delivery, task, { fresh: true });
-  if (!deferred) return { status: 'enqueued', taskId: task.id, reason: null };
+  if (!deferred) return { status: 'enqueued', taskId: task.id, taskStatus: task.status, reason: null };
   await deps.deliveries.markDeferred(delivery.id, deferred.reason).catch((error: unknown) => {
     deps.logger.warn({ err: error, deliveryId: delivery.id, taskId: task.id }, 'could not mark the delivery deferred');
   });

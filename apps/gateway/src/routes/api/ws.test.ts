@@ -1,4 +1,5 @@
 import { type LiveEvent, type WsServerMessage, liveChannels } from '@agent-bot/contracts';
+import { createLogger } from '@agent-bot/observability';
 import { freePort } from '@agent-bot/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_TOKEN, type TestGateway, createTestGateway } from '../../test-support/test-gateway.js';
@@ -186,5 +187,35 @@ describe('live WebSocket /api/ws', () => {
       m.find((x) => x.type === 'board' && x.board.bots.some((b) => b.id === 'OLLAMA-002' && b.status === 'busy')),
     );
     await client.close();
+  });
+});
+
+describe('live WebSocket /api/ws when PUBLIC_URL is not the address browsers use', () => {
+  it('logs one warning naming the refused Origin and PUBLIC_URL, however often the browser retries', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      name: 'gateway-test',
+      level: 'warn',
+      destination: { write: (line: string) => lines.push(JSON.parse(line)) },
+    });
+    const gateway = await createTestGateway({ overrides: { logger, publicUrl: 'http://localhost:8080' } });
+    try {
+      const port = await freePort();
+      await gateway.app.listen({ port, host: '127.0.0.1' });
+      const signIn = await gateway.app.inject({ method: 'POST', url: '/api/session', payload: { token: TEST_ADMIN_TOKEN } });
+      const cookie = String([signIn.headers['set-cookie']].flat()[0]).split(';')[0] as string;
+      // The operator changed PORT to 9090 but PUBLIC_URL still says 8080; the dashboard retries.
+      for (let i = 0; i < 5; i++) {
+        await expect(
+          openTestSocket(`ws://127.0.0.1:${port}/api/ws`, { origin: 'http://localhost:9090', cookie }),
+        ).rejects.toMatchObject({ statusCode: 403 });
+      }
+      const refused = lines.filter((line) => line.origin === 'http://localhost:9090');
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ level: 'warn', publicUrl: 'http://localhost:8080' });
+      expect(String(refused[0]?.msg)).toContain('set PUBLIC_URL');
+    } finally {
+      await gateway.close();
+    }
   });
 });

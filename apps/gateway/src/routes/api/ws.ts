@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayDeps } from '../../deps.js';
 import type { BoardFeed } from '../../live/board-feed.js';
+import { createRefusedOriginWarnings } from '../../live/refused-origin-warnings.js';
 import { serveLiveConnection } from '../../live/live-connection.js';
 import { allowedOrigins } from '../../plugins/origins.js';
 import { requireSession } from '../../plugins/session.js';
@@ -12,9 +13,15 @@ import { requireSession } from '../../plugins/session.js';
  */
 export async function liveSocketRoutes(app: FastifyInstance, deps: GatewayDeps & { board: BoardFeed }) {
   const origins = allowedOrigins(deps.publicUrl, deps.corsOrigins);
+  const warnRefusedOrigin = createRefusedOriginWarnings({
+    logger: deps.logger,
+    publicUrl: deps.publicUrl,
+    allowedOrigins: origins,
+  });
   const checkOrigin = async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
     if (origin !== undefined && !origins.includes(origin)) {
+      warnRefusedOrigin(origin);
       return reply
         .status(403)
         .send({ error: { code: 'ORIGIN_NOT_ALLOWED', message: `origin ${origin} may not open the live feed` } });

@@ -81,10 +81,29 @@ describe('/api/deliveries', () => {
     const taskId = replay.json().result.task_id as string;
 
     const again = await gw.app.inject({ method: 'POST', url: `/api/deliveries/${id}/replay`, headers: auth });
-    expect(again.json().result).toMatchObject({ status: 'enqueued', task_id: taskId });
+    expect(again.json().result).toMatchObject({ status: 'enqueued', task_id: taskId, task_status: 'queued', hint: null });
     const [count] = await gw.db.sql<[{ n: number }]>`select count(*)::int as n from tasks where delivery_id = ${id}`;
     expect(count.n).toBe(1);
     expect((await gw.jobIds()).filter((job) => job === taskId)).toHaveLength(1);
+
+    // Once the task has run, a replay says so instead of claiming it was enqueued, and points to retry.
+    await gw.deps.tasks.markRunning(taskId, 1);
+    const whileRunning = await gw.app.inject({ method: 'POST', url: `/api/deliveries/${id}/replay`, headers: auth });
+    expect(whileRunning.json().result).toMatchObject({ status: 'already_ran', task_id: taskId, task_status: 'running' });
+    await gw.deps.tasks.markSucceeded(taskId, {});
+    const afterRun = await gw.app.inject({ method: 'POST', url: `/api/deliveries/${id}/replay`, headers: auth });
+    expect(afterRun.statusCode).toBe(200);
+    expect(afterRun.json().result).toEqual({
+      status: 'already_ran',
+      task_id: taskId,
+      task_status: 'succeeded',
+      reason: `task ${taskId} already ran (succeeded); a replay never runs a delivery's task twice`,
+      hint: expect.stringContaining(`retry task ${taskId}`),
+    });
+    // The delivery itself stays settled as enqueued with its one task.
+    expect(afterRun.json().delivery).toMatchObject({ status: 'enqueued', task_id: taskId });
+    const [stillOne] = await gw.db.sql<[{ n: number }]>`select count(*)::int as n from tasks where delivery_id = ${id}`;
+    expect(stillOne.n).toBe(1);
 
     const unknown = await gw.app.inject({ method: 'POST', url: `/api/deliveries/${randomUUID()}/replay`, headers: auth });
     expect(unknown.statusCode).toBe(404);

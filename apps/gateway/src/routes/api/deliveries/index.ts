@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireAdminPrincipal } from '../../../plugins/session.js';
 import type { IngestionContext } from '../../../use-cases/ingestion-context.js';
 import { processDelivery } from '../../../use-cases/process-delivery.js';
+import { replayAnswer } from './replay-answer.js';
 import { serializeDelivery, serializeDeliverySummary } from './serialize-delivery.js';
 
 const listQuery = z.object({
@@ -42,7 +43,9 @@ export async function deliveryRoutes(app: FastifyInstance, options: DeliveryRout
   /**
    * Runs the stored bytes through the same path as a live delivery (no signature check: they were
    * verified on receipt). A delivery that already has a task keeps it; it is queued again only if
-   * the task has not started, so a replay never creates a second task.
+   * the task has not started, so a replay never creates a second task. When the task already ran
+   * (or is running) the answer says so (`already_ran`, with the task's status and a hint to retry
+   * the task instead) rather than `enqueued`.
    */
   app.post<{ Params: { id: string } }>('/:id/replay', async (request) => {
     const delivery = await options.deliveries.get(request.params.id);
@@ -51,7 +54,7 @@ export async function deliveryRoutes(app: FastifyInstance, options: DeliveryRout
     const result = await processDelivery(options.context.process, options.context.adapters[delivery.provider], delivery);
     const updated = await options.deliveries.get(delivery.id);
     return {
-      result: { status: result.status, task_id: result.taskId, reason: result.reason },
+      result: replayAnswer(result),
       delivery: updated ? serializeDeliverySummary(updated) : null,
     };
   });
