@@ -108,7 +108,7 @@ export async function ingestWebhook(
       // queue right after (see QueueHandoffs for why this promises nothing less).
       const stored = task;
       await deps.handoffs.start(async () => countSettled(await enqueueSettled(deps, delivery, stored)));
-      result = { status: 'enqueued', taskId: task.id, reason: null };
+      result = { status: 'enqueued', taskId: task.id, taskStatus: task.status, reason: null };
     } else result = await processDelivery(deps, adapter, delivery);
   } catch (error) {
     // Stored but not settled (the database failed mid-way): acknowledged; the reconciler finishes it.
