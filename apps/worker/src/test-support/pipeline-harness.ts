@@ -69,6 +69,8 @@ export interface Harness {
   runsDir: string;
   prefix: string;
   tasks: PostgresTaskRepository;
+  /** The producer side of the queue the workers consume. */
+  queue: BullMqJobQueue;
   /** Starts an in-process consumer with these runners; returns a stop function. */
   startWorker(options: {
     runners: Record<string, AgentRunner>;
@@ -142,6 +144,7 @@ export async function createHarness(
     runsDir,
     prefix,
     tasks,
+    queue,
     async startWorker({ runners, defaultRunner, overrides }) {
       const stop = await startTestWorker({
         sql: db.sql,
