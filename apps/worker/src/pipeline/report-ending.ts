@@ -1,7 +1,8 @@
-import { PermanentJobError, type Task, type TaskUsage } from '@agent-bot/contracts';
+import { PermanentJobError, type Task, type TaskUsage, errorCodeOf } from '@agent-bot/contracts';
 import type { Logger } from '@agent-bot/observability';
 import type { RunTaskDeps } from './pipeline-deps.js';
 import { replyToSource } from './reply-to-source.js';
+import { type UnsuccessfulEnding, postInReviewThread, reviewThreadOf, unsuccessfulReplyBody } from './review-thread.js';
 import type { Settled } from './settle-task.js';
 import type { TaskReporter } from './task-reporter.js';
 import type { TrackingComment } from './tracking-comment.js';
@@ -55,6 +56,7 @@ export async function reportEnding(ctx: EndingContext, settled: Settled, details
     case 'failed': {
       const code = details.code ?? 'INTERNAL';
       await tracker?.finish({ ok: false, summary: details.summary, errorCode: code, ...report });
+      await tellReviewThread(ctx, { kind: 'failed', code, message: details.summary });
       await replyToSource(deps, task, reporter, `agent-bot failed (${code}): ${details.summary}`);
       await reporter.log('failed', details.summary, { code });
       await reporter.status('failed', details.summary);
@@ -64,6 +66,7 @@ export async function reportEnding(ctx: EndingContext, settled: Settled, details
     }
     case 'cancelled':
       await tracker?.finish({ ok: false, cancelled: true, summary: settled.reason, errorCode: 'TASK_CANCELLED', ...report });
+      await tellReviewThread(ctx, { kind: 'cancelled', message: settled.reason });
       await replyToSource(deps, task, reporter, `agent-bot stopped: ${settled.reason}`);
       await reporter.log('cancelled', settled.reason, { code: 'TASK_CANCELLED' });
       await reporter.status('cancelled', settled.reason);
@@ -85,6 +88,26 @@ export async function reportEnding(ctx: EndingContext, settled: Settled, details
       const exhaustive: never = settled;
       ctx.log.error({ settled: exhaustive }, 'unknown ending');
     }
+  }
+}
+
+/**
+ * A task asked for in a review thread that ends without a result says so there too (the success
+ * path answers there with the result). Best effort, after the tracking comment it links to: the
+ * task's outcome stands whatever happens here, and its log says what did.
+ */
+async function tellReviewThread(ctx: EndingContext, ending: Omit<UnsuccessfulEnding, 'detailsUrl'>): Promise<void> {
+  const review = reviewThreadOf(ctx.task);
+  const results = ctx.deps.github?.results;
+  if (!review || !results || !ctx.tracker) return;
+  const body = unsuccessfulReplyBody({ ...ending, detailsUrl: ctx.tracker.url ?? ctx.tracker.taskUrl });
+  try {
+    const url = await postInReviewThread(results, review, body);
+    await ctx.reporter.log('reply.posted', 'answer posted in the review thread', { url });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.log.warn({ err: error }, 'review-thread reply not posted');
+    await ctx.reporter.log('reply.failed', `answer not posted in the review thread: ${message}`, { code: errorCodeOf(error) });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { GitHubResults, JobQueue, StalledTasks, Task } from '@agent-bot/contracts';
 import type { Logger } from '@agent-bot/observability';
+import { postInReviewThread, reviewThreadOf, unsuccessfulReplyBody } from './review-thread.js';
 import { stalledBody, threadOf, trackingMarker } from './tracking-comment.js';
 
 export interface StallDetectorOptions {
@@ -54,9 +55,18 @@ export function startStallDetector(options: StallDetectorOptions): { sweep(): Pr
       await options.onStalled?.(task).catch(() => undefined);
       const thread = threadOf(task);
       if (!thread || !results) continue;
-      await results
+      const comment = await results
         .upsertTrackingComment(thread, trackingMarker(task.id), stalledBody(task, options.publicUrl, options.thresholdMs))
         .catch((error: unknown) => options.logger.warn({ err: error, taskId: task.id }, 'stalled comment not written'));
+      // A task asked for in a review thread says so there too, linking to the comment.
+      const review = reviewThreadOf(task);
+      if (!review) continue;
+      const detailsUrl = comment?.url ?? `${options.publicUrl.replace(/\/+$/, '')}/tasks/${task.id}`;
+      await postInReviewThread(
+        results,
+        review,
+        unsuccessfulReplyBody({ kind: 'stalled', message: task.errorMessage ?? 'stalled', detailsUrl }),
+      ).catch((error: unknown) => options.logger.warn({ err: error, taskId: task.id }, 'stalled review-thread reply not posted'));
     }
     return tasks.length;
   };
