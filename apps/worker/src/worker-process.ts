@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AppConfig } from '@agent-bot/config';
 import type { AgentRunner } from '@agent-bot/contracts';
-import { liveChannels } from '@agent-bot/contracts';
 import {
   PostgresBotRepository,
   PostgresChatMessageRepository,
@@ -14,11 +13,19 @@ import {
   pingDatabase,
 } from '@agent-bot/db';
 import { createHealthAggregator, createLogger, createMetrics } from '@agent-bot/observability';
-import { RedisEventBus, RedisWorkerRegistry, assertNoEviction, assertRedisReachable, createRedis } from '@agent-bot/queue';
+import {
+  BullMqJobQueue,
+  RedisEventBus,
+  RedisWorkerRegistry,
+  assertNoEviction,
+  assertRedisReachable,
+  createRedis,
+} from '@agent-bot/queue';
 import closeWithGrace from 'close-with-grace';
 import { buildPipelineDeps } from './build-pipeline-deps.js';
 import { buildHealthServer } from './health-server.js';
 import { startStallDetector } from './pipeline/stall-detector.js';
+import { TaskReporter } from './pipeline/task-reporter.js';
 import { workerGitHub } from './resolve-github.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
 import { startWorkerRuntime } from './worker-runtime.js';
@@ -92,20 +99,24 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
   const consumer = runtime.consumer;
   // Marks tasks whose heartbeat stopped (a hung agent, a lost worker) as stalled, so no comment
   // says "working" forever.
+  // A producer connection: while Redis is down the detector's question fails fast (and the task
+  // counts as still pending) instead of waiting for Redis to return.
+  const jobsRedis = createRedis(config.redis.url, 'producer');
+  const jobs = new BullMqJobQueue({ connection: jobsRedis, prefix: config.redis.prefix });
   const stallDetector = startStallDetector({
     stalled: new PostgresStalledTasks(sql),
+    jobs,
     results: async () => (await github())?.results,
     logger,
     publicUrl: config.server.publicUrl,
     thresholdMs: config.agents.stallMs,
-    onStalled: (taskId, message) =>
-      events.publish(liveChannels.tasks, {
-        kind: 'task.status',
-        taskId,
-        status: 'failed',
-        at: new Date().toISOString(),
-        errorMessage: message,
-      }),
+    // The task's log and its page learn of it like of any other ending.
+    onStalled: async (task) => {
+      const reporter = new TaskReporter({ taskEvents, events, logger }, task.id);
+      const message = task.errorMessage ?? 'stalled';
+      await reporter.log('stalled', message, { code: 'TASK_STALLED' });
+      await reporter.status('failed', message);
+    },
   });
   const heartbeat = startWorkerHeartbeat({ registry, consumer, id: workerId, concurrency: config.worker.concurrency });
 
@@ -132,6 +143,8 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
     const { drained } = await runtime.close(config.worker.drainMs);
     if (!drained) logger.warn('drain deadline passed; running jobs handed back to the queue for another worker');
     stallDetector.stop();
+    await jobs.close();
+    jobsRedis.disconnect();
     await heartbeat.stop();
     await server.close();
     await events.close();

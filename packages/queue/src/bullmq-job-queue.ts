@@ -19,6 +19,8 @@ export const DEFAULT_QUEUE_NAME = 'agent-bot';
 /** Per key, 1 when it exists: which job ids of a batch the queue already holds. */
 const EXISTS_EACH = "local found = {} for i, key in ipairs(KEYS) do found[i] = redis.call('EXISTS', key) end return found";
 const DEPTH_STATES: QueueState[] = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'];
+/** States from which a consumer will still run the job (BullMQ also says 'unknown' for none). */
+const PENDING_STATES = new Set<string>(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 export interface BullMqJobQueueOptions {
   /** A producer connection (see createRedis): commands fail fast while Redis is down. */
@@ -119,6 +121,11 @@ export class BullMqJobQueue implements JobQueue {
   async depth(): Promise<QueueDepth> {
     const counts = await this.queue.getJobCounts(...DEPTH_STATES);
     return Object.fromEntries(DEPTH_STATES.map((state) => [state, counts[state] ?? 0])) as QueueDepth;
+  }
+
+  async pending(jobId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(jobId);
+    return PENDING_STATES.has(state);
   }
 
   async ping(): Promise<void> {

@@ -6,6 +6,7 @@ import { lock, tryLock } from './file-lock.js';
 import { remoteDefaultBranch, syncMirror } from './git/mirror.js';
 import { readRef } from './git/read-ref.js';
 import { assertRepoFullName, assertSafeRefName } from './git/repo-name.js';
+import { taskBranch } from './git/task-branch.js';
 import { runGit } from './git/run-git.js';
 import { createTaskWorkspace } from './task-workspace.js';
 
@@ -56,7 +57,7 @@ export class WorkspaceManager implements Workspaces {
   async prepare(input: PrepareWorkspaceInput): Promise<TaskWorkspace & { cloned: boolean }> {
     const { owner, name } = assertRepoFullName(input.repo);
     if (input.baseBranch !== undefined) assertSafeRefName(input.baseBranch);
-    const branch = assertSafeRefName(`agent-bot/${input.taskId}`);
+    const branch = assertSafeRefName(taskBranch(input.taskId));
     const timeoutMs = this.options.gitTimeoutMs ?? 10 * 60_000;
     const url = this.remoteUrl(input.repo);
     const mirrorDir = join(this.root, 'mirrors', owner, `${name}.git`);

@@ -4,6 +4,10 @@ import { runManifestFlow } from '../../../gateway/src/test-support/github-flow.j
 import { TEST_ADMIN_TOKEN, githubHeaders } from '../../../gateway/src/test-support/test-gateway.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { taskRequestSchema } from '@agent-bot/contracts';
+import { createLogger } from '@agent-bot/observability';
+import { startPublishing } from '../../../worker/src/pipeline/start-publishing.js';
+import { TaskReporter } from '../../../worker/src/pipeline/task-reporter.js';
 import { launchChromium, screenshot } from './browser.js';
 import { OLLAMA_ANSWERS, type Stack, buildDashboard, startStack } from './harness.js';
 
@@ -218,6 +222,48 @@ describe('dashboard in a real browser', () => {
     expect(lines.filter((line) => line.includes('step ')).length).toBe(6);
     expect(await page.getByRole('button', { name: 'Retry (r)' }).isEnabled()).toBe(true);
     await screenshot(page, '09-task-done');
+  });
+
+  it('disables Cancel once the task publishes, learning it live, and says why', async () => {
+    const { tasks, taskEvents, events } = stack.gateway.deps;
+    // Played by the test with the worker's own steps, so the task stays at each point as long as needed.
+    const task = await tasks.create(
+      taskRequestSchema.parse({ kind: 'fix', priority: 'P2', source: 'api', prompt: 'publish me', title: 'Publishing demo' }),
+    );
+    await tasks.markRunning(task.id, 1);
+    await page.goto(`${stack.baseUrl}/tasks/${task.id}`);
+    await page.getByTestId('task-status').filter({ hasText: 'running' }).waitFor();
+    const cancel = page.getByRole('button', { name: 'Cancel (x)' });
+    expect(await cancel.isEnabled()).toBe(true);
+    expect(await page.getByTestId('cancel-note').count()).toBe(0);
+
+    // The worker's point of no return: the claim on the row, then the `publishing` event.
+    const reporter = new TaskReporter({ taskEvents, events, logger: createLogger({ name: 'e2e', level: 'silent' }) }, task.id);
+    await startPublishing(tasks, task.id);
+    await reporter.log('publishing', 'Publishing the result; from now on the task can no longer be cancelled');
+
+    // No reload: the page heard it over the WebSocket.
+    await page.locator('.log-line').filter({ hasText: 'Publishing the result' }).waitFor();
+    await page.locator('button[data-shortcut="x"][disabled]').waitFor();
+    expect(await cancel.getAttribute('title')).toContain('can no longer be cancelled');
+    expect(await page.getByTestId('cancel-note').textContent()).toContain('can no longer be cancelled');
+    expect(await cancel.getAttribute('aria-describedby')).toBe('cancel-note');
+    await page.getByTestId('task-publishing').waitFor();
+    // The shortcut does nothing either: no request, no 409 message.
+    await page.keyboard.press('x');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await screenshot(page, '13-task-publishing');
+
+    // Loaded afresh, the page knows it from the row.
+    await page.reload();
+    await page.locator('button[data-shortcut="x"][disabled]').waitFor();
+    await page.getByTestId('cancel-note').waitFor();
+
+    await tasks.markSucceeded(task.id, { result: { summary: 'published' } });
+    await reporter.status('succeeded');
+    await page.getByTestId('task-status').filter({ hasText: 'succeeded' }).waitFor();
+    expect(await page.getByTestId('cancel-note').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Retry (r)' }).isEnabled()).toBe(true);
   });
 
   it('shows a delivery with its payload and replays it', async () => {

@@ -45,6 +45,8 @@ export interface TaskView {
   started_at: string | null;
   finished_at: string | null;
   duration_ms: number | null;
+  /** When the worker started publishing the result (push, pull request, replies): no cancel after it. */
+  publishing_at: string | null;
 }
 
 export interface TaskEventView {

@@ -4,6 +4,9 @@ import { live } from '../lib/live.js';
 import { linkHandler, navigate } from '../lib/router.js';
 import type { LiveEvent, TaskEventView, TaskView } from '../lib/types.js';
 
+const PUBLISHING_NOTE =
+  'Publishing its result (branch, pull request, replies): it can no longer be cancelled and finishes as published.';
+
 export function TaskPage(props: { taskId: string; isAdmin: boolean }) {
   const { taskId } = props;
   const [task, setTask] = useState<TaskView | null>(null);
@@ -33,6 +36,8 @@ export function TaskPage(props: { taskId: string; isAdmin: boolean }) {
     const after = events?.at(-1)?.id ?? '0';
     return live.subscribe({ channel: 'task', id: taskId, after }, (event: LiveEvent) => {
       if (event.kind === 'task.log') {
+        // The worker passed the point of no return: the row now carries publishing_at.
+        if (event.logKind === 'publishing') void reloadTask();
         setEvents((current) => {
           const list = current ?? [];
           if (list.some((row) => row.id === event.eventId)) return list;
@@ -54,11 +59,15 @@ export function TaskPage(props: { taskId: string; isAdmin: boolean }) {
       else setTask(result.task);
     } catch (caught) {
       setError((caught as Error).message);
+      // A refused cancel (publishing, already finished): show what the task is now.
+      void reloadTask();
     }
   };
 
   if (!task) return error ? <p class="error">{error}</p> : <p class="loading">Loading…</p>;
   const final = ['succeeded', 'failed', 'cancelled'].includes(task.status);
+  // Past the point of no return the API refuses cancels (409 TASK_PUBLISHING): say so up front.
+  const publishing = !final && task.publishing_at !== null;
 
   return (
     <section class="task">
@@ -70,6 +79,12 @@ export function TaskPage(props: { taskId: string; isAdmin: boolean }) {
         <span class={`task-status task-${task.status}`} data-testid="task-status">
           {task.status}
         </span>
+        {publishing && (
+          <span class="task-publishing" data-testid="task-publishing">
+            {' '}
+            · publishing
+          </span>
+        )}
       </h1>
       <dl class="facts">
         <dt>Id</dt>
@@ -124,9 +139,22 @@ export function TaskPage(props: { taskId: string; isAdmin: boolean }) {
           <button type="button" onClick={() => act('retry')} disabled={!final} data-shortcut="r">
             Retry (r)
           </button>
-          <button type="button" class="danger" onClick={() => act('cancel')} disabled={final} data-shortcut="x">
+          <button
+            type="button"
+            class="danger"
+            onClick={() => act('cancel')}
+            disabled={final || publishing}
+            title={publishing ? PUBLISHING_NOTE : undefined}
+            aria-describedby={publishing ? 'cancel-note' : undefined}
+            data-shortcut="x"
+          >
             Cancel (x)
           </button>
+          {publishing && (
+            <span class="note" id="cancel-note" data-testid="cancel-note">
+              {PUBLISHING_NOTE}
+            </span>
+          )}
         </div>
       )}
       {error && (

@@ -1,5 +1,6 @@
 import type { IssueThreadRef, Task, TaskWorkspace } from '@agent-bot/contracts';
 import type { RunTaskDeps } from './pipeline-deps.js';
+import { postInReviewThread, reviewThreadOf } from './review-thread.js';
 import type { WorkBase } from './work-base.js';
 
 export interface PublishedChanges {
@@ -83,16 +84,9 @@ export async function replyInReviewThread(
   thread: IssueThreadRef | null,
   reply: ReviewThreadReply,
 ): Promise<string | undefined> {
-  const commentId = Number(task.context.threadCommentId ?? task.context.reviewCommentId);
-  if (!deps.github || !thread || !Number.isInteger(commentId) || commentId <= 0) return undefined;
-  const posted = await deps.github.results.replyToReviewComment({
-    installationId: thread.installationId,
-    repo: thread.repo,
-    pullNumber: thread.issueNumber,
-    commentId,
-    body: reviewReplyBody(reply),
-  });
-  return posted.url;
+  const review = reviewThreadOf(task);
+  if (!deps.github || !thread || !review) return undefined;
+  return postInReviewThread(deps.github.results, review, reviewReplyBody(reply));
 }
 
 /** The reply's text: the summary, then the note as a quote, then the link to the pull request. */

@@ -49,14 +49,25 @@ function scripted(name: string, script: (attempt: number) => AgentEvent[] | Erro
   return runner;
 }
 
-/** A runner that, its work done, lets `settle` change the task (as the API or the stall detector would), then reports success. */
-function settlingBeforeResult(settle: () => Promise<unknown>): AgentRunner {
+const SUCCESS: AgentEvent = {
+  kind: 'result',
+  ok: true,
+  summary: 'all good',
+  usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 },
+};
+
+/**
+ * A runner that, its work done, lets `settle` change the task (as the API or the stall detector
+ * would), then ends with `end`: a result (success by default) or an error it throws.
+ */
+function settlingBeforeResult(settle: () => Promise<unknown>, end: AgentEvent | Error = SUCCESS): AgentRunner {
   return {
     name: 'noop',
     async *run(): AsyncIterable<AgentEvent> {
       yield { kind: 'text', text: 'done editing' };
       await settle();
-      yield { kind: 'result', ok: true, summary: 'all good', usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.01 } };
+      if (end instanceof Error) throw end;
+      yield end;
     },
   };
 }
@@ -219,5 +230,46 @@ describe('runTask', () => {
     expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED', publishingAt: null });
     const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
     expect(kinds).toEqual(['started', 'agent.text', 'superseded']);
+  });
+
+  it.each([
+    [
+      'the agent failed',
+      { kind: 'result', ok: false, summary: 'the model gave up', errorCode: 'RUNNER_FAILED', usage: SUCCESS.usage } as AgentEvent,
+      3,
+    ],
+    ['the agent threw and the attempt would be retried', new Error('model overloaded'), 3],
+    ['the agent threw on the last attempt', new Error('model overloaded'), 1],
+  ])(
+    '%s while a cancel the worker did not hear landed: the task ends cancelled everywhere, never failed or retried',
+    async (_, end, maxAttempts) => {
+      const task = await newTask('noop');
+      const live = await listen(task.id);
+      const { deps: d } = deps({ noop: settlingBeforeResult(() => tasks.cancel(task.id, 'cancelled by alice'), end) });
+      const error = await runTask(d, task.id, job(1, maxAttempts)).catch((caught: unknown) => caught);
+      // Not retried: the job ends as the row did.
+      expect(error).toBeInstanceOf(PermanentJobError);
+      expect(error).toMatchObject({ code: 'TASK_CANCELLED', message: 'cancelled by alice' });
+      expect(await tasks.get(task.id)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED' });
+      const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
+      expect(kinds).toEqual(['started', 'agent.text', 'cancelled']);
+      await waitFor('live events', () => live.seen.filter((e) => e.kind === 'task.status').length === 2);
+      expect(live.seen.filter((e) => e.kind === 'task.status').map((e) => (e as { status: string }).status)).toEqual([
+        'running',
+        'cancelled',
+      ]);
+      await live.unsubscribe();
+    },
+  );
+
+  it('a failure is not written over a stall verdict that came first: the attempt reports nothing of its own', async () => {
+    const task = await newTask('noop');
+    const stalled = () => tasks.markFailed(task.id, { code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
+    const failure: AgentEvent = { kind: 'result', ok: false, summary: 'the model gave up', usage: SUCCESS.usage } as AgentEvent;
+    const { deps: d } = deps({ noop: settlingBeforeResult(stalled, failure) });
+    const error = await runTask(d, task.id, job(1)).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'TASK_NOT_RUNNING' });
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED' });
+    expect((await taskEvents.list(task.id)).map((e) => e.kind)).toEqual(['started', 'agent.text', 'superseded']);
   });
 });

@@ -10,7 +10,9 @@ import {
 import { consumeRunner } from './consume-runner.js';
 import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
 import { publishChanges, replyInReviewThread } from './publish-changes.js';
+import { type EndingContext, jobErrorFor, reportEnding } from './report-ending.js';
 import { replyToSource } from './reply-to-source.js';
+import { type Settled, settleTask } from './settle-task.js';
 import { startPublishing } from './start-publishing.js';
 import { TaskCancelRequest } from './task-cancellations.js';
 import { TaskReporter } from './task-reporter.js';
@@ -76,6 +78,20 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
   let model: string | undefined = task.model ?? undefined;
   let workspace: TaskWorkspace | undefined;
   let base: WorkBase = {};
+  // How the row ended (settleTask); set once, and everything user-visible follows it.
+  let ended: Settled | undefined;
+  const ending = (): EndingContext => ({
+    deps,
+    task,
+    reporter,
+    tracker,
+    log,
+    attempt: job.attempt,
+    runner: runnerLabel,
+    model,
+    usage,
+    durationMs: performance.now() - started,
+  });
 
   try {
     await reporter.status('running');
@@ -160,18 +176,9 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       reporter,
       published.pullRequestUrl ? `${outcome.summary}\n\nPull request: ${published.pullRequestUrl}` : outcome.summary,
     );
-    const durationMs = performance.now() - started;
-    await tracker?.finish({
-      ok: true,
-      summary: outcome.summary,
-      note: base.note,
-      usage,
-      durationMs,
-      runner: runner.name,
-      model,
-      pullRequestUrl: published.pullRequestUrl,
-    });
-    await deps.tasks.markSucceeded(taskId, {
+    // The row first: the comment and the log then say what it says.
+    ended = await settleTask(deps.tasks, taskId, {
+      kind: 'succeeded',
       usage,
       result: {
         summary: outcome.summary,
@@ -186,59 +193,42 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
         replyUrl: replyUrl ?? sourceReplyUrl,
       },
     });
-    await reporter.log('succeeded', outcome.summary, { ...usage, pullRequestUrl: published.pullRequestUrl });
-    await reporter.status('succeeded');
-    deps.metrics.tasksTotal.inc({ status: 'succeeded', runner: runner.name });
-    deps.metrics.taskDurationSeconds.observe({ status: 'succeeded', runner: runner.name }, durationMs / 1000);
+    await reportEnding(ending(), ended, { summary: outcome.summary, note: base.note, pullRequestUrl: published.pullRequestUrl });
+    if (ended.as !== 'succeeded') {
+      throw jobErrorFor(ended, undefined, { code: 'TASK_NOT_RUNNING', message: 'settled elsewhere', final: true });
+    }
   } catch (caught) {
+    // The row was settled and reported above; only the job's own outcome is left to say.
+    if (ended) throw caught;
     // A cancel wins over whatever the stopped step threw on its way out.
     const error = cancel.signal.aborted || (signal.aborted && !(caught instanceof AppError)) ? abortError(signal) : caught;
     const code = errorCodeOf(error);
     const message = error instanceof Error ? error.message : String(error);
     const final =
       error instanceof PermanentJobError || (error instanceof AppError && error.expected) || job.attempt >= job.maxAttempts;
-    if (code === 'TASK_CANCELLED') {
-      const durationMs = performance.now() - started;
-      await tracker?.finish({
-        ok: false,
-        cancelled: true,
-        summary: message,
-        errorCode: code,
-        usage,
-        durationMs,
-        runner: runnerLabel,
-        model,
-      });
-      await replyToSource(deps, task, reporter, `agent-bot stopped: ${message}`);
-      // The row is normally cancelled already (by the API); this covers a cancel seen first here.
-      await deps.tasks.cancel(taskId, message);
-      await reporter.log('cancelled', message, { code });
-      await reporter.status('cancelled', message);
-      deps.metrics.tasksTotal.inc({ status: 'cancelled', runner: runnerLabel });
-    } else if (code === 'TASK_NOT_RUNNING') {
-      // Someone else settled the task and its comment (the stall detector, another worker): left as is.
-      tracker?.discard();
-      await reporter.log('superseded', message, { code });
-    } else if (code === 'TASK_ABANDONED') {
+    if (code === 'TASK_ABANDONED') {
       // The job stays locked in the queue and another worker takes it over; the task is not over.
       await reporter.log('abandoned', message);
-    } else if (final) {
-      const durationMs = performance.now() - started;
-      await tracker?.finish({ ok: false, summary: message, errorCode: code, usage, durationMs, runner: runnerLabel, model });
-      await replyToSource(deps, task, reporter, `agent-bot failed (${code}): ${message}`);
-      await deps.tasks.markFailed(taskId, { code, message, usage });
-      await reporter.log('failed', message, { code });
-      await reporter.status('failed', message);
-      deps.metrics.tasksTotal.inc({ status: 'failed', runner: runnerLabel });
-      deps.metrics.taskDurationSeconds.observe({ status: 'failed', runner: runnerLabel }, durationMs / 1000);
-    } else {
-      await deps.tasks.markRetrying(taskId, { code, message });
-      await reporter.log('retrying', `attempt ${job.attempt} failed: ${message}`, { code });
-      await reporter.status('queued', message);
-      tracker?.step(`Attempt ${job.attempt} failed (${code}); retrying`);
+      log.warn({ code }, `task attempt abandoned: ${message}`);
+      throw error;
     }
-    log.warn({ code, final }, `task attempt failed: ${message}`);
-    throw final && !(error instanceof PermanentJobError) ? new PermanentJobError(code, message, { cause: error }) : error;
+    // The row decides; a cancel that landed while this failure was on its way wins, and the
+    // comment, replies and log then say cancelled (and the other way round).
+    ended =
+      code === 'TASK_NOT_RUNNING'
+        ? { as: 'superseded', status: (await deps.tasks.get(taskId))?.status ?? 'gone' }
+        : await settleTask(
+            deps.tasks,
+            taskId,
+            code === 'TASK_CANCELLED'
+              ? { kind: 'cancelled', message }
+              : final
+                ? { kind: 'failed', code, message, usage }
+                : { kind: 'retrying', code, message },
+          );
+    await reportEnding(ending(), ended, { summary: message, code });
+    log.warn({ code, ended: ended.as }, `task attempt failed: ${message}`);
+    throw jobErrorFor(ended, error, { code, message, final });
   } finally {
     stopWatching?.();
     clearInterval(heartbeat);

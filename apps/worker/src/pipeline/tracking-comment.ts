@@ -1,5 +1,6 @@
 import type { GitHubResults, IssueThreadRef, Task, TaskUsage } from '@agent-bot/contracts';
 import type { Logger } from '@agent-bot/observability';
+import { taskBranch } from '@agent-bot/workspace';
 
 export interface FinalReport {
   ok: boolean;
@@ -155,13 +156,21 @@ export function formatDuration(ms: number): string {
 }
 
 /** Body for a task the stall detector gave up on (its own worker can no longer write). */
-export function stalledBody(taskId: string, publicUrl: string, thresholdMs: number): string {
-  const url = `${publicUrl.replace(/\/+$/, '')}/tasks/${taskId}`;
+export function stalledBody(task: Pick<Task, 'id' | 'publishingAt'>, publicUrl: string, thresholdMs: number): string {
+  const url = `${publicUrl.replace(/\/+$/, '')}/tasks/${task.id}`;
+  const minutes = Math.round(thresholdMs / 60000);
+  const why = task.publishingAt
+    ? [
+        `The worker running this task stopped responding (no heartbeat for ${minutes} min) while it was publishing the result, and no worker could take it over, so the task was stopped.`,
+        '',
+        `Publishing had started: the branch \`${taskBranch(task.id)}\` may have been pushed and a pull request opened from it. Check them before retrying; a retry opens a new branch and pull request.`,
+      ]
+    : [`The worker running this task stopped responding (no heartbeat for ${minutes} min), so the task was stopped.`];
   return [
-    trackingMarker(taskId),
+    trackingMarker(task.id),
     `⚠️ **agent-bot stalled** (\`TASK_STALLED\`) · [task details](${url})`,
     '',
-    `The worker running this task stopped responding (no heartbeat for ${Math.round(thresholdMs / 60000)} min), so the task was stopped.`,
+    ...why,
     '',
     `To retry, mention the bot again or use **Retry** on the [task page](${url}).`,
   ].join('\n');

@@ -15,7 +15,14 @@ export class GatedRunner implements AgentRunner {
   private openGate!: () => void;
   private readonly gate: Promise<void>;
 
-  constructor(private readonly files: Record<string, string>) {
+  /**
+   * `failure`: the agent reports this failure at the gate instead of success (its files stay
+   * written, as a real agent's would).
+   */
+  constructor(
+    private readonly files: Record<string, string>,
+    private readonly failure?: { errorCode: string; summary: string },
+  ) {
     this.reached = new Promise((resolve) => {
       this.arrive = resolve;
     });
@@ -43,11 +50,11 @@ export class GatedRunner implements AgentRunner {
         resolve();
       });
     });
-    yield {
-      kind: 'result',
-      ok: true,
-      summary: `Changed ${Object.keys(this.files).join(', ')}.`,
-      usage: { inputTokens: 10, outputTokens: 5, costUsd: 0.001 },
-    };
+    const usage = { inputTokens: 10, outputTokens: 5, costUsd: 0.001 };
+    if (this.failure) {
+      yield { kind: 'result', ok: false, summary: this.failure.summary, errorCode: this.failure.errorCode, usage };
+      return;
+    }
+    yield { kind: 'result', ok: true, summary: `Changed ${Object.keys(this.files).join(', ')}.`, usage };
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentRunner, ParsedTaskRequest, Task } from '@agent-bot/contracts';
 import { PostgresTaskRepository } from '@agent-bot/db';
-import { BullMqJobQueue, createRedis } from '@agent-bot/queue';
+import { BullMqJobQueue, DEFAULT_QUEUE_NAME, createRedis } from '@agent-bot/queue';
 import { ClaudeCodeRunner, type ClaudeCodeRunnerOptions } from '@agent-bot/runners';
 import {
   type AnthropicStep,
@@ -69,6 +69,8 @@ export interface Harness {
   runsDir: string;
   prefix: string;
   tasks: PostgresTaskRepository;
+  /** The producer side of the queue the workers consume. */
+  queue: BullMqJobQueue;
   /** Starts an in-process consumer with these runners; returns a stop function. */
   startWorker(options: {
     runners: Record<string, AgentRunner>;
@@ -87,6 +89,7 @@ export interface Harness {
   openPullRequest(number: number, head: string): string;
   createTask(request?: Partial<ParsedTaskRequest>): Promise<Task>;
   enqueue(taskId: string): Promise<void>;
+  /** Waits until the task is succeeded or failed and its job has ended (so it has been reported). */
   waitForFinal(taskId: string, timeoutMs?: number): Promise<Task>;
   close(): Promise<void>;
 }
@@ -141,6 +144,7 @@ export async function createHarness(
     runsDir,
     prefix,
     tasks,
+    queue,
     async startWorker({ runners, defaultRunner, overrides }) {
       const stop = await startTestWorker({
         sql: db.sql,
@@ -197,11 +201,19 @@ export async function createHarness(
       await queue.enqueue('task.run', { taskId }, { jobId: taskId, priority: 'P1' });
     },
     waitForFinal(taskId, timeoutMs = 60_000) {
+      // The row is settled first and the comment, replies and log follow it; the job ends after
+      // them, so a final row whose job has ended is a task everyone has been told about.
+      const jobs = `${prefix}:${DEFAULT_QUEUE_NAME}`;
       return waitFor(
         `task ${taskId} to finish`,
         async () => {
           const task = await tasks.get(taskId);
-          return task && (task.status === 'succeeded' || task.status === 'failed') ? task : null;
+          if (!task || (task.status !== 'succeeded' && task.status !== 'failed')) return null;
+          const [completed, failed] = await Promise.all([
+            redis.zscore(`${jobs}:completed`, taskId),
+            redis.zscore(`${jobs}:failed`, taskId),
+          ]);
+          return completed !== null || failed !== null ? task : null;
         },
         { timeoutMs, intervalMs: 100 },
       );

@@ -36,7 +36,10 @@ export const agentsEnv = z.object({
   INSTALLATION_MONTHLY_BUDGET_USD: z.coerce.number().min(0).default(0),
   /** Open pull requests as drafts. */
   PULL_REQUEST_DRAFT: envBoolean.default(false),
-  /** A running task whose heartbeat is older than this is marked stalled. */
+  /**
+   * A running task whose heartbeat is older than this is marked stalled; one that started publishing
+   * only once its job can no longer be taken over by another worker (docs/pipeline.md).
+   */
   TASK_STALL_SECONDS: envPositiveInt.default(300),
   /** Where git fetches repositories from and pushes to (GitHub Enterprise, or file:// in tests). */
   GIT_BASE_URL: urlWithProtocols(['https:', 'http:', 'file:']).default('https://github.com'),

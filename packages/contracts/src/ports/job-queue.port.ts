@@ -29,6 +29,11 @@ export interface JobQueue {
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions): Promise<EnqueueResult>;
   /** Number of jobs per state, read live. */
   depth(): Promise<QueueDepth>;
+  /**
+   * True while job `jobId` waits, is delayed or runs: a consumer will take it (a dead consumer's
+   * job goes back to waiting). False once it completed, failed for good, or is gone.
+   */
+  pending(jobId: string): Promise<boolean>;
   /** Round trip to the backing store; rejects when it is down. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -16,10 +16,21 @@ export interface TaskRepository {
   list(filter?: TaskListFilter): Promise<Task[]>;
   /** Moves a queued (or retried running) task to running and counts the attempt. Null if it is already final. */
   markRunning(id: string, attempt: number): Promise<Task | null>;
-  markSucceeded(id: string, outcome: { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> }): Promise<Task>;
-  markFailed(id: string, failure: { code: string; message: string; usage?: TaskUsage }): Promise<Task>;
-  /** Back to queued after a retryable failure, keeping the error for visibility. */
-  markRetrying(id: string, failure: { code: string; message: string }): Promise<void>;
+  /**
+   * The end of an attempt is decided by the row, in one conditional UPDATE that only takes a
+   * running task (like cancel() and startPublishing(), so of two racing writers exactly one wins).
+   * Each returns the row it wrote, or null when the task was no longer running (cancelled, failed
+   * by the stall detector, finished by another worker, gone): the caller then reads what the row
+   * says and reports that, never its own view.
+   */
+  markSucceeded(
+    id: string,
+    outcome: { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
+  ): Promise<Task | null>;
+  /** Running -> failed; null when no longer running (see markSucceeded). */
+  markFailed(id: string, failure: { code: string; message: string; usage?: TaskUsage }): Promise<Task | null>;
+  /** Running -> queued after a retryable failure, keeping the error for visibility; null when no longer running. */
+  markRetrying(id: string, failure: { code: string; message: string }): Promise<Task | null>;
   heartbeat(id: string): Promise<void>;
   /**
    * The point of no return before a task's result leaves the system: a running task is marked

@@ -41,9 +41,9 @@ describe('PostgresTaskRepository', () => {
       result: { pullRequestUrl: 'https://example.com/pr/1' },
     });
     expect(done).toMatchObject({ status: 'succeeded', inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 });
-    expect(done.result.pullRequestUrl).toBe('https://example.com/pr/1');
-    expect(done.finishedAt).toBeInstanceOf(Date);
-    expect(done.durationMs).toBeGreaterThanOrEqual(0);
+    expect(done?.result.pullRequestUrl).toBe('https://example.com/pr/1');
+    expect(done?.finishedAt).toBeInstanceOf(Date);
+    expect(done?.durationMs).toBeGreaterThanOrEqual(0);
     // A final task is not started again (a duplicate job delivery finds nothing to do).
     expect(await tasks.markRunning(task.id, 2)).toBeNull();
   });
@@ -123,8 +123,27 @@ describe('PostgresTaskRepository', () => {
     expect((await tasks.startPublishing(task.id))?.publishingAt).toEqual(first?.publishingAt);
   });
 
-  it('refuses to finish a task that does not exist', async () => {
-    await expect(tasks.markFailed(randomUUID(), { code: 'X', message: 'y' })).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
+  it('settles only a running task: a cancel or a stall verdict that came first stands, and null says so', async () => {
+    const cancelled = await tasks.create(request());
+    await tasks.markRunning(cancelled.id, 1);
+    await tasks.cancel(cancelled.id, 'cancelled by alice');
+    expect(await tasks.markFailed(cancelled.id, { code: 'RUNNER_FAILED', message: 'boom' })).toBeNull();
+    expect(await tasks.markRetrying(cancelled.id, { code: 'RUNNER_FAILED', message: 'boom' })).toBeNull();
+    expect(await tasks.markSucceeded(cancelled.id, { result: { summary: 'late' } })).toBeNull();
+    expect(await tasks.get(cancelled.id)).toMatchObject({ status: 'cancelled', errorMessage: 'cancelled by alice' });
+
+    const stalled = await tasks.create(request());
+    await tasks.markRunning(stalled.id, 1);
+    expect(await tasks.markFailed(stalled.id, { code: 'TASK_STALLED', message: 'no heartbeat' })).toMatchObject({
+      status: 'failed',
+    });
+    expect(await tasks.markSucceeded(stalled.id, { result: { summary: 'late' } })).toBeNull();
+    expect(await tasks.markFailed(stalled.id, { code: 'RUNNER_FAILED', message: 'late' })).toBeNull();
+    expect(await tasks.get(stalled.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED' });
+
+    const queued = await tasks.create(request());
+    expect(await tasks.markFailed(queued.id, { code: 'X', message: 'y' })).toBeNull();
+    expect(await tasks.markFailed(randomUUID(), { code: 'X', message: 'y' })).toBeNull();
   });
 
   it('lists newest first with filters and keyset pagination', async () => {

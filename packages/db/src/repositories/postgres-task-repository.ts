@@ -1,12 +1,4 @@
-import {
-  AppError,
-  type ParsedTaskRequest,
-  type Task,
-  type TaskListFilter,
-  type TaskRepository,
-  type TaskResultLinks,
-  type TaskUsage,
-} from '@agent-bot/contracts';
+import type { ParsedTaskRequest, Task, TaskListFilter, TaskRepository, TaskResultLinks, TaskUsage } from '@agent-bot/contracts';
 import type { Sql } from '../create-sql.js';
 import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
 
@@ -72,29 +64,24 @@ export class PostgresTaskRepository implements TaskRepository {
   async markSucceeded(
     id: string,
     outcome: { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
-  ): Promise<Task> {
+  ): Promise<Task | null> {
     const usage = outcome.usage ?? NO_USAGE;
     // The runner and model that actually ran (a task may name neither) fill the task's columns.
     const ran = (key: string) => (typeof outcome.result?.[key] === 'string' ? (outcome.result[key] as string) : null);
-    return this.finish(
-      id,
-      this.sql`
+    return this.settle(this.sql<TaskRow[]>`
       update tasks
       set status = 'succeeded', finished_at = now(),
           runner = coalesce(${ran('runner')}, runner), model = coalesce(${ran('model')}, model),
           duration_ms = (extract(epoch from (now() - started_at)) * 1000)::int,
           input_tokens = ${usage.inputTokens}, output_tokens = ${usage.outputTokens}, cost_usd = ${usage.costUsd},
           result = result || ${this.sql.json((outcome.result ?? {}) as never)}
-      where id = ${id} and status <> 'cancelled'
-      returning *`,
-    );
+      where id = ${id} and status = 'running'
+      returning *`);
   }
 
-  async markFailed(id: string, failure: { code: string; message: string; usage?: TaskUsage }): Promise<Task> {
+  async markFailed(id: string, failure: { code: string; message: string; usage?: TaskUsage }): Promise<Task | null> {
     const usage = failure.usage ?? NO_USAGE;
-    return this.finish(
-      id,
-      this.sql`
+    return this.settle(this.sql<TaskRow[]>`
       update tasks
       set status = 'failed', finished_at = now(),
           duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int,
@@ -102,15 +89,15 @@ export class PostgresTaskRepository implements TaskRepository {
           output_tokens = greatest(output_tokens, ${usage.outputTokens}),
           cost_usd = greatest(cost_usd, ${usage.costUsd}),
           error_code = ${failure.code}, error_message = ${failure.message}
-      where id = ${id} and status <> 'cancelled'
-      returning *`,
-    );
+      where id = ${id} and status = 'running'
+      returning *`);
   }
 
-  async markRetrying(id: string, failure: { code: string; message: string }): Promise<void> {
-    await this.sql`
+  async markRetrying(id: string, failure: { code: string; message: string }): Promise<Task | null> {
+    return this.settle(this.sql<TaskRow[]>`
       update tasks set status = 'queued', error_code = ${failure.code}, error_message = ${failure.message}
-      where id = ${id} and status = 'running'`;
+      where id = ${id} and status = 'running'
+      returning *`);
   }
 
   async heartbeat(id: string): Promise<void> {
@@ -140,13 +127,13 @@ export class PostgresTaskRepository implements TaskRepository {
     return row ? toTask(row) : null;
   }
 
-  /** A cancelled task stays cancelled: a run that ends after the cancel does not overwrite it. */
-  private async finish(id: string, query: Promise<TaskRow[]>): Promise<Task> {
+  /**
+   * Only a running task is settled: a cancel, the stall detector or another worker that got there
+   * first keeps what it wrote, and the caller reports that instead (null here).
+   */
+  private async settle(query: Promise<TaskRow[]>): Promise<Task | null> {
     const [row] = await query;
-    if (row) return toTask(row);
-    const current = await this.get(id);
-    if (!current) throw new AppError('TASK_NOT_FOUND', `task ${id} not found`, { expected: true });
-    return current;
+    return row ? toTask(row) : null;
   }
 }
 

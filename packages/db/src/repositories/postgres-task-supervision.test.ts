@@ -51,4 +51,32 @@ describe('task supervision', () => {
     expect((await tasks.get(alive.id))?.status).toBe('running');
     expect((await tasks.get(queued.id))?.status).toBe('queued');
   });
+
+  it('leaves a stalled task that started publishing alone unless named: only the caller can tell whether a worker will take it over', async () => {
+    const stalled = new PostgresStalledTasks(db.sql);
+    const publishing = await tasks.create(request('inst-4'));
+    const abandoned = await tasks.create(request('inst-4'));
+    const plain = await tasks.create(request('inst-4'));
+    const fresh = await tasks.create(request('inst-4'));
+    for (const task of [publishing, abandoned, plain, fresh]) await tasks.markRunning(task.id, 1);
+    for (const task of [publishing, abandoned, fresh]) await tasks.startPublishing(task.id);
+    const stale = [publishing.id, abandoned.id, plain.id];
+    await db.sql`update tasks set heartbeat_at = now() - interval '10 minutes' where id = any(${stale}::uuid[])`;
+
+    const found = await stalled.stalledPublishing(5 * 60_000);
+    expect(found.map((t) => t.id).sort()).toEqual([publishing.id, abandoned.id].sort());
+
+    const failed = await stalled.markStalled(5 * 60_000, { publishing: [abandoned.id, fresh.id] });
+    expect(failed.map((t) => t.id).sort()).toEqual([abandoned.id, plain.id].sort());
+    expect(failed.find((t) => t.id === abandoned.id)).toMatchObject({
+      status: 'failed',
+      errorCode: 'TASK_STALLED',
+      errorMessage: expect.stringContaining('while publishing'),
+    });
+    expect(failed.find((t) => t.id === plain.id)?.errorMessage).not.toContain('publishing');
+    // Not named: still running, for the worker that takes its job over. Named but alive: untouched.
+    expect(await tasks.get(publishing.id)).toMatchObject({ status: 'running' });
+    expect(await tasks.get(fresh.id)).toMatchObject({ status: 'running' });
+    expect(await stalled.markStalled(5 * 60_000)).toEqual([]);
+  });
 });

@@ -19,15 +19,29 @@ export class PostgresInstallationSpend implements InstallationSpend {
 export class PostgresStalledTasks implements StalledTasks {
   constructor(private readonly sql: Sql) {}
 
-  async markStalled(thresholdMs: number): Promise<Task[]> {
+  async stalledPublishing(thresholdMs: number): Promise<Task[]> {
+    const rows = await this.sql<TaskRow[]>`
+      select * from tasks
+      where status = 'running' and publishing_at is not null
+        and coalesce(heartbeat_at, started_at, created_at) < now() - make_interval(secs => ${thresholdMs / 1000})
+      order by id`;
+    return rows.map(toTask);
+  }
+
+  async markStalled(thresholdMs: number, options: { publishing?: string[] } = {}): Promise<Task[]> {
+    const seconds = Math.round(thresholdMs / 1000);
     const rows = await this.sql<TaskRow[]>`
       update tasks
       set status = 'failed', finished_at = now(),
           duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int,
           error_code = 'TASK_STALLED',
-          error_message = ${`no heartbeat for more than ${Math.round(thresholdMs / 1000)} s: the worker running it stopped`}
+          error_message = case when publishing_at is null
+            then ${`no heartbeat for more than ${seconds} s: the worker running it stopped`}
+            else ${`no heartbeat for more than ${seconds} s while publishing its result, and no worker can take it over: its branch may have been pushed and a pull request opened`}
+          end
       where status = 'running'
         and coalesce(heartbeat_at, started_at, created_at) < now() - make_interval(secs => ${thresholdMs / 1000})
+        and (publishing_at is null or id = any(${options.publishing ?? []}::uuid[]))
       returning *`;
     return rows.map(toTask);
   }

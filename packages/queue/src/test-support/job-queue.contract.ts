@@ -189,6 +189,38 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory):
       expect(depth.active).toBe(0);
     });
 
+    it('says whether a job is still pending: waiting, delayed or running yes; completed, failed or unknown no', async () => {
+      const h = await harness({ attempts: 1 });
+      const waiting = randomUUID();
+      const delayed = randomUUID();
+      await h.queue.enqueue('task.run', { taskId: waiting }, { jobId: waiting, priority: 'P2' });
+      await h.queue.enqueue('task.run', { taskId: delayed }, { jobId: delayed, priority: 'P2', delayMs: 60_000 });
+      expect(await h.queue.pending(waiting)).toBe(true);
+      expect(await h.queue.pending(delayed)).toBe(true);
+      expect(await h.queue.pending(randomUUID())).toBe(false);
+
+      const running = randomUUID();
+      const failing = randomUUID();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const { calls, handlers } = recorder(async (call) => {
+        if (call.taskId === running) await held;
+        if (call.taskId === failing) throw new PermanentJobError('RUNNER_FAILED', 'no');
+      });
+      await h.startConsumer(handlers, { concurrency: 4 });
+      await h.queue.enqueue('task.run', { taskId: running }, { jobId: running, priority: 'P2' });
+      await h.queue.enqueue('task.run', { taskId: failing }, { jobId: failing, priority: 'P2' });
+      await waitFor('the held job to run', () => calls.some((call) => call.taskId === running));
+      expect(await h.queue.pending(running)).toBe(true);
+      await waitFor('the failing job to fail', async () => !(await h.queue.pending(failing)));
+      release();
+      await waitFor('the held job to complete', async () => !(await h.queue.pending(running)));
+      await waitFor('the waiting job to complete', async () => !(await h.queue.pending(waiting)));
+      expect(await h.queue.pending(delayed)).toBe(true);
+    });
+
     it('drains on close: a running job finishes before close resolves', async () => {
       const h = await harness();
       let finished = false;

@@ -1,0 +1,102 @@
+import { waitFor } from '@agent-bot/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { trackingMarker } from '../../worker/src/pipeline/tracking-comment.js';
+import { GatedRunner } from '../../worker/src/test-support/gated-runner.js';
+import { FIXED_GREET, REPO } from '../../worker/src/test-support/pipeline-harness.js';
+import { type Stack, startStack } from './test-support/stack.js';
+import { cancelThroughApi, eventKinds, jobOutcome, taskThroughApi } from './test-support/task-probes.js';
+
+let stack: Stack;
+
+beforeEach(async () => {
+  stack = await startStack();
+});
+afterEach(async () => {
+  await stack.close();
+});
+
+const trackingComments = (taskId: string) => stack.h.gh.state.comments.filter((c) => c.body.includes(trackingMarker(taskId)));
+const FAILURE = { errorCode: 'RUNNER_FAILED', summary: 'The model gave up on the typo.' };
+
+async function jobEnded(taskId: string) {
+  return waitFor(
+    'the job to end',
+    async () => {
+      const outcome = await jobOutcome(stack, taskId);
+      return outcome.failed || outcome.completed ? outcome : null;
+    },
+    { timeoutMs: 20_000, intervalMs: 50 },
+  );
+}
+
+/**
+ * The agent failed and a cancel lands around the moment the worker records that. The row decides
+ * (one conditional UPDATE each, only from running) and the comment, the API and the log follow it,
+ * whichever came first: never "failed" in one place and "cancelled" in another.
+ */
+describe('a cancel around an agent failure', () => {
+  it('lands after the agent failed, before the worker wrote it (unheard): cancelled in the row, the API, the comment and the log', async () => {
+    const { h } = stack;
+    const runner = new GatedRunner({ 'src/greet.ts': FIXED_GREET }, FAILURE);
+    // No cancel subscription and no heartbeat in the test's time: the worker learns of the cancel
+    // only from the row when it writes the failure.
+    await h.startWorker({
+      runners: { noop: runner },
+      defaultRunner: 'noop',
+      overrides: { cancellations: undefined, heartbeatIntervalMs: 120_000 },
+    });
+    const task = await h.createTask();
+    await h.enqueue(task.id);
+    await runner.reached;
+
+    const response = await cancelThroughApi(stack, task.id);
+    expect(response.statusCode).toBe(200);
+    runner.open();
+
+    const outcome = await jobEnded(task.id);
+    expect(outcome).toMatchObject({ failed: true });
+    expect(outcome.failedReason).toMatch(/^TASK_CANCELLED: cancelled by /);
+    expect(await h.tasks.get(task.id)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED' });
+    expect(await taskThroughApi(stack, task.id)).toMatchObject({ status: 'cancelled', error_code: 'TASK_CANCELLED' });
+    const comments = trackingComments(task.id);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('agent-bot was cancelled');
+    expect(comments[0]?.body).not.toContain('agent-bot failed');
+    const kinds = await eventKinds(stack, task.id);
+    expect(kinds.at(-1)).toBe('cancelled');
+    expect(kinds).not.toContain('failed');
+    expect(h.remote.branches(REPO)).toEqual(['main']);
+    expect(h.gh.violations()).toEqual([]);
+  });
+
+  it('lands while the worker writes the failure to GitHub: refused (already failed), failed everywhere', async () => {
+    const { h } = stack;
+    const runner = new GatedRunner({ 'src/greet.ts': FIXED_GREET }, FAILURE);
+    // No progress edits in the test's time: the only comment update is the final one, held below.
+    await h.startWorker({ runners: { noop: runner }, defaultRunner: 'noop', overrides: { commentThrottleMs: 600_000 } });
+    const task = await h.createTask();
+    await h.enqueue(task.id);
+    await runner.reached;
+    const hold = h.gh.hold('issues/update-comment');
+    runner.open();
+    await hold.arrived;
+
+    const response = await cancelThroughApi(stack, task.id);
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ error: { code: 'TASK_NOT_CANCELLABLE' } });
+    hold.release();
+
+    const outcome = await jobEnded(task.id);
+    expect(outcome.failedReason).toMatch(/^RUNNER_FAILED: /);
+    expect(await h.tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'RUNNER_FAILED' });
+    expect(await taskThroughApi(stack, task.id)).toMatchObject({ status: 'failed', error_code: 'RUNNER_FAILED' });
+    const comments = trackingComments(task.id);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain('agent-bot failed');
+    expect(comments[0]?.body).not.toContain('cancelled');
+    const kinds = await eventKinds(stack, task.id);
+    expect(kinds.at(-1)).toBe('failed');
+    expect(kinds).not.toContain('cancelled');
+    expect(h.gh.violations()).toEqual([]);
+  });
+});
