@@ -1,4 +1,12 @@
-import type { ParsedTaskRequest, Task, TaskListFilter, TaskRepository, TaskResultLinks, TaskUsage } from '@agent-bot/contracts';
+import {
+  AppError,
+  type ParsedTaskRequest,
+  type Task,
+  type TaskListFilter,
+  type TaskRepository,
+  type TaskResultLinks,
+  type TaskUsage,
+} from '@agent-bot/contracts';
 import type { Sql } from '../create-sql.js';
 import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
 
