@@ -2,10 +2,11 @@
  * Queue hand-offs that run after a webhook is acknowledged (a transactional outbox relay).
  *
  * A triggering delivery is committed together with its `queued` task; the task row is the ledger.
- * Handing the job to Redis before answering added a second round trip to every acknowledgement
- * (~50% fewer deliveries/s at 50 connections, measured by bench/webhook-ingest) while promising
- * nothing more: if the hand-off fails the delivery is marked deferred, and if the process dies
- * first the reconciler queues the task from the ledger, exactly once (job id = task id).
+ * Handing the job to Redis before answering put a second batched round trip into every
+ * acknowledgement (under a burst, every request waited for the statement and then for the queue
+ * batch, in lockstep) while promising nothing more: if the hand-off fails the delivery is marked
+ * deferred, and if the process dies first the reconciler queues the task from the ledger, exactly
+ * once (job id = task id). See docs/webhooks.md "Throughput" for what it measured.
  *
  * In flight hand-offs are bounded: past `limit` a new one is awaited before answering, so a slow
  * or stuck Redis pushes back on senders instead of growing memory. `settled()` waits for all of
