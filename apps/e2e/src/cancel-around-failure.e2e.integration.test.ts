@@ -1,10 +1,8 @@
-import { waitFor } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { trackingMarker } from '../../worker/src/pipeline/tracking-comment.js';
 import { GatedRunner } from '../../worker/src/test-support/gated-runner.js';
 import { FIXED_GREET, REPO } from '../../worker/src/test-support/pipeline-harness.js';
 import { type Stack, startStack } from './test-support/stack.js';
-import { cancelThroughApi, eventKinds, jobOutcome, taskThroughApi } from './test-support/task-probes.js';
+import { cancelThroughApi, eventKinds, jobEnded, taskThroughApi, trackingComments } from './test-support/task-probes.js';
 
 let stack: Stack;
 
@@ -15,19 +13,7 @@ afterEach(async () => {
   await stack.close();
 });
 
-const trackingComments = (taskId: string) => stack.h.gh.state.comments.filter((c) => c.body.includes(trackingMarker(taskId)));
 const FAILURE = { errorCode: 'RUNNER_FAILED', summary: 'The model gave up on the typo.' };
-
-async function jobEnded(taskId: string) {
-  return waitFor(
-    'the job to end',
-    async () => {
-      const outcome = await jobOutcome(stack, taskId);
-      return outcome.failed || outcome.completed ? outcome : null;
-    },
-    { timeoutMs: 20_000, intervalMs: 50 },
-  );
-}
 
 /**
  * The agent failed and a cancel lands around the moment the worker records that. The row decides
@@ -53,12 +39,12 @@ describe('a cancel around an agent failure', () => {
     expect(response.statusCode).toBe(200);
     runner.open();
 
-    const outcome = await jobEnded(task.id);
+    const outcome = await jobEnded(stack, task.id);
     expect(outcome).toMatchObject({ failed: true });
     expect(outcome.failedReason).toMatch(/^TASK_CANCELLED: cancelled by /);
     expect(await h.tasks.get(task.id)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED' });
     expect(await taskThroughApi(stack, task.id)).toMatchObject({ status: 'cancelled', error_code: 'TASK_CANCELLED' });
-    const comments = trackingComments(task.id);
+    const comments = trackingComments(stack, task.id);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toContain('agent-bot was cancelled');
     expect(comments[0]?.body).not.toContain('agent-bot failed');
@@ -86,11 +72,11 @@ describe('a cancel around an agent failure', () => {
     expect(response.json()).toMatchObject({ error: { code: 'TASK_NOT_CANCELLABLE' } });
     hold.release();
 
-    const outcome = await jobEnded(task.id);
+    const outcome = await jobEnded(stack, task.id);
     expect(outcome.failedReason).toMatch(/^RUNNER_FAILED: /);
     expect(await h.tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'RUNNER_FAILED' });
     expect(await taskThroughApi(stack, task.id)).toMatchObject({ status: 'failed', error_code: 'RUNNER_FAILED' });
-    const comments = trackingComments(task.id);
+    const comments = trackingComments(stack, task.id);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toContain('agent-bot failed');
     expect(comments[0]?.body).not.toContain('cancelled');

@@ -1,10 +1,8 @@
-import { waitFor } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { trackingMarker } from '../../worker/src/pipeline/tracking-comment.js';
 import { GatedRunner } from '../../worker/src/test-support/gated-runner.js';
 import { FIXED_GREET, REPO } from '../../worker/src/test-support/pipeline-harness.js';
 import { type Stack, startStack } from './test-support/stack.js';
-import { cancelThroughApi, eventKinds, jobOutcome, taskThroughApi } from './test-support/task-probes.js';
+import { cancelThroughApi, eventKinds, jobEnded, taskThroughApi, trackingComments } from './test-support/task-probes.js';
 
 let stack: Stack;
 
@@ -14,19 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await stack.close();
 });
-
-const trackingComments = (taskId: string) => stack.h.gh.state.comments.filter((c) => c.body.includes(trackingMarker(taskId)));
-
-async function jobEnded(taskId: string) {
-  return waitFor(
-    'the job to end',
-    async () => {
-      const outcome = await jobOutcome(stack, taskId);
-      return outcome.failed || outcome.completed ? outcome : null;
-    },
-    { timeoutMs: 20_000, intervalMs: 50 },
-  );
-}
 
 /**
  * Publishing is the point of no return. These drive a cancel into the exact moment around it: the
@@ -62,7 +47,7 @@ describe('a cancel around publishing', () => {
       expect((await taskThroughApi(stack, task.id)).publishing_at).toEqual(expect.any(String));
 
       hold.release();
-      expect(await jobEnded(task.id)).toMatchObject({ completed: true, failed: false });
+      expect(await jobEnded(stack, task.id)).toMatchObject({ completed: true, failed: false });
       const done = await h.tasks.get(task.id);
       expect(done).toMatchObject({ status: 'succeeded', errorCode: null, errorMessage: null });
       // GitHub: one pull request from the task's branch, carrying the agent's change.
@@ -73,7 +58,7 @@ describe('a cancel around publishing', () => {
       const pullRequestUrl = done?.result.pullRequestUrl;
       expect(pullRequestUrl).toContain(`/pull/${h.gh.state.pulls[0]?.number}`);
       expect(await taskThroughApi(stack, task.id)).toMatchObject({ status: 'succeeded', result: { pullRequestUrl } });
-      const comments = trackingComments(task.id);
+      const comments = trackingComments(stack, task.id);
       expect(comments).toHaveLength(1);
       expect(comments[0]?.body).toContain('agent-bot finished');
       expect(comments[0]?.body).toContain(`Pull request: ${pullRequestUrl}`);
@@ -107,7 +92,7 @@ describe('a cancel around publishing', () => {
     expect(response.json()).toMatchObject({ task: { status: 'cancelled', publishing_at: null } });
     runner.open();
 
-    const outcome = await jobEnded(task.id);
+    const outcome = await jobEnded(stack, task.id);
     expect(outcome).toMatchObject({ failed: true });
     expect(outcome.failedReason).toMatch(/^TASK_CANCELLED: cancelled by /);
     expect(await h.tasks.get(task.id)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED', publishingAt: null });
@@ -116,7 +101,7 @@ describe('a cancel around publishing', () => {
     expect(h.remote.branches(REPO)).toEqual(['main']);
     expect(h.gh.state.pulls).toHaveLength(0);
     expect(h.gh.calls('pulls/list')).toHaveLength(0);
-    const comments = trackingComments(task.id);
+    const comments = trackingComments(stack, task.id);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toContain('agent-bot was cancelled');
     expect(comments[0]?.body).not.toContain('Pull request:');

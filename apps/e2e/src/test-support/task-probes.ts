@@ -1,4 +1,6 @@
+import { waitFor } from '@agent-bot/testing';
 import { TEST_ADMIN_TOKEN } from '../../../gateway/src/test-support/test-gateway.js';
+import { trackingMarker } from '../../../worker/src/pipeline/tracking-comment.js';
 import type { Stack } from './stack.js';
 
 /** What an operator's dashboard or CLI does: POST /api/tasks/:id/cancel as admin. */
@@ -35,4 +37,21 @@ export async function jobOutcome(stack: Stack, taskId: string) {
     stack.gw.redis.hget(`${key}:${taskId}`, 'failedReason'),
   ]);
   return { failed: failed !== null, completed: completed !== null, failedReason };
+}
+
+/** Waits until the BullMQ job has ended (completed or failed) and says how. */
+export async function jobEnded(stack: Stack, taskId: string) {
+  return waitFor(
+    'the job to end',
+    async () => {
+      const outcome = await jobOutcome(stack, taskId);
+      return outcome.failed || outcome.completed ? outcome : null;
+    },
+    { timeoutMs: 20_000, intervalMs: 50 },
+  );
+}
+
+/** The task's tracking comments on the GitHub stand-in (there should be exactly one). */
+export function trackingComments(stack: Stack, taskId: string) {
+  return stack.h.gh.state.comments.filter((comment) => comment.body.includes(trackingMarker(taskId)));
 }
