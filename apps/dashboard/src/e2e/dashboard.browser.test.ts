@@ -258,6 +258,10 @@ describe('dashboard in a real browser', () => {
     await page.reload();
     await page.locator('button[data-shortcut="x"][disabled]').waitFor();
     await page.getByTestId('cancel-note').waitFor();
+    // The page subscribes once its stored log is loaded; a status is only sent live, so wait until
+    // a line logged now has reached the page (replayed or live: either way it is subscribed).
+    await reporter.log('probe', 'page subscribed again');
+    await page.locator('.log-line').filter({ hasText: 'page subscribed again' }).waitFor();
 
     await tasks.markSucceeded(task.id, { result: { summary: 'published' } });
     await reporter.status('succeeded');
