@@ -42,11 +42,31 @@ export class GatewayClient {
       throw new CliError('the gateway refused the admin token: use the ADMIN_TOKEN the gateway runs with');
     if (!response.ok) {
       const error = (json as { error?: ApiError } | undefined)?.error;
-      throw new CliError(
+      throw new GatewayRequestError(
         `${method} ${path} failed: ${response.status} ${error?.code ?? ''} ${error?.message ?? text}${describeIssues(error)}`.trim(),
+        response.status,
+        error?.code,
+        error?.message,
       );
     }
     return json as T;
+  }
+}
+
+/**
+ * The gateway answered with an error. Commands that can say more than the status line (a 409
+ * TASK_NOT_CANCELLABLE means something to do next) read `code`; the others let the message stand.
+ */
+export class GatewayRequestError extends CliError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    /** The gateway's own message, without the method, path and status. */
+    readonly detail: string | undefined,
+  ) {
+    super(message);
+    this.name = 'GatewayRequestError';
   }
 }
 

@@ -95,7 +95,8 @@ describe('agent-bot CLI', () => {
     }
   });
 
-  it('lists tasks, shows one with its events and replays a delivery through a running gateway', async () => {
+  /** A real gateway process on the migrated database, reached by the CLI as an operator would. */
+  async function startGateway() {
     const port = await freePort();
     const adminToken = randomBytes(16).toString('hex');
     const gateway = spawnSource(fileURLToPath(new URL('../../gateway/src/main.ts', import.meta.url)), {
@@ -111,8 +112,22 @@ describe('agent-bot CLI', () => {
         LOG_LEVEL: 'warn',
       },
     });
+    const stop = async () => {
+      gateway.child.kill('SIGTERM');
+      await gateway.exited;
+    };
     try {
       await waitForHttp(`http://127.0.0.1:${port}/health/live`, gateway);
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    return { port, adminToken, stop };
+  }
+
+  it('lists tasks, shows one with its events and replays a delivery through a running gateway', async () => {
+    const { port, adminToken, stop } = await startGateway();
+    try {
       const tasks = new PostgresTaskRepository(migrated.sql);
       const task = await tasks.create({
         kind: 'fix',
@@ -179,15 +194,91 @@ describe('agent-bot CLI', () => {
       expect(await runCli(['replay', deliveryId as string], replayRan.io)).toBe(0);
       expect(replayRan.out()).toBe(
         `replayed ${deliveryId}: already_ran, task ${deliveryTaskId} is succeeded and was not run again\n` +
-          `hint: to run it again, retry task ${deliveryTaskId} (dashboard: Retry on the task; API: POST /api/tasks/${deliveryTaskId}/retry)\n`,
+          `hint: to run it again, retry task ${deliveryTaskId} (CLI: agent-bot retry ${deliveryTaskId}; dashboard: Retry on the task; API: POST /api/tasks/${deliveryTaskId}/retry)\n`,
       );
 
       const wrongToken = capture({ ...env, ADMIN_TOKEN: 'b'.repeat(32) });
       expect(await runCli(['tasks'], wrongToken.io)).toBe(1);
       expect(wrongToken.err()).toContain('refused the admin token');
     } finally {
-      gateway.child.kill('SIGTERM');
-      await gateway.exited;
+      await stop();
+    }
+  });
+
+  it('retries and cancels tasks through a running gateway, explaining each refusal with what to do instead', async () => {
+    const { port, adminToken, stop } = await startGateway();
+    try {
+      const tasks = new PostgresTaskRepository(migrated.sql);
+      const env = { PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN: adminToken };
+      const queued = await tasks.create({ kind: 'fix', priority: 'P1', source: 'api', prompt: 'fix it', context: {} });
+
+      // 409 TASK_NOT_RETRYABLE: still waiting to run.
+      const early = capture(env);
+      expect(await runCli(['retry', queued.id], early.io)).toBe(1);
+      expect(early.err()).toBe(
+        `agent-bot: cannot retry task ${queued.id} (TASK_NOT_RETRYABLE): it is still queued. Only a finished task can be ` +
+          `retried: wait for it (agent-bot task ${queued.id}) or stop it first (agent-bot cancel ${queued.id})\n`,
+      );
+
+      const cancel = capture(env);
+      expect(await runCli(['cancel', queued.id, '--reason', 'wrong repository'], cancel.io)).toBe(0);
+      expect(cancel.out()).toBe(`cancelled task ${queued.id} (cancelled by admin: wrong repository)\n`);
+      expect(await tasks.get(queued.id)).toMatchObject({
+        status: 'cancelled',
+        errorCode: 'TASK_CANCELLED',
+        errorMessage: 'cancelled by admin: wrong repository',
+      });
+
+      // 409 TASK_NOT_CANCELLABLE: already final.
+      const again = capture(env);
+      expect(await runCli(['cancel', queued.id], again.io)).toBe(1);
+      expect(again.err()).toBe(
+        `agent-bot: cannot cancel task ${queued.id} (TASK_NOT_CANCELLABLE): it is already cancelled. Only a queued or ` +
+          `running task can be cancelled; to run it again: agent-bot retry ${queued.id}\n`,
+      );
+
+      const retry = capture(env);
+      expect(await runCli(['retry', queued.id], retry.io)).toBe(0);
+      const retriedId = /as task ([0-9a-f-]{36}) \(queued\)/.exec(retry.out())?.[1] as string;
+      expect(retry.out()).toBe(`retried ${queued.id} as task ${retriedId} (queued)\nfollow it: agent-bot task ${retriedId}\n`);
+      expect((await tasks.get(retriedId))?.context).toMatchObject({ retryOf: queued.id });
+
+      const retryJson = capture(env);
+      expect(await runCli(['retry', queued.id, '--json'], retryJson.io)).toBe(0);
+      expect(JSON.parse(retryJson.out())).toMatchObject({ enqueued: true, task: { status: 'queued', prompt: 'fix it' } });
+
+      const cancelJson = capture(env);
+      expect(await runCli(['cancel', retriedId, '--json'], cancelJson.io)).toBe(0);
+      expect(JSON.parse(cancelJson.out())).toMatchObject({
+        task: { id: retriedId, status: 'cancelled', error_message: 'cancelled by admin' },
+      });
+
+      // 409 TASK_PUBLISHING: past the point of no return.
+      const publishing = await tasks.create({ kind: 'fix', priority: 'P1', source: 'api', prompt: 'ship it', context: {} });
+      await tasks.markRunning(publishing.id, 1);
+      await tasks.startPublishing(publishing.id);
+      const late = capture(env);
+      expect(await runCli(['cancel', publishing.id], late.io)).toBe(1);
+      expect(late.err()).toBe(
+        `agent-bot: cannot cancel task ${publishing.id} (TASK_PUBLISHING): it is already publishing its result ` +
+          `(branch, pull request, replies), so it finishes as published. Follow it: agent-bot task ${publishing.id}\n`,
+      );
+      expect(await tasks.get(publishing.id)).toMatchObject({ status: 'running' });
+
+      const unknown = capture(env);
+      expect(await runCli(['cancel', randomUUID()], unknown.io)).toBe(1);
+      expect(unknown.err()).toMatch(/not found \(TASK_NOT_FOUND\): list recent tasks with agent-bot tasks/);
+
+      const noId = capture(env);
+      expect(await runCli(['retry'], noId.io)).toBe(2);
+      expect(noId.err()).toContain('missing argument: agent-bot retry <task-id>');
+
+      // The API's own validation reaches the operator with the option's name.
+      const emptyReason = capture(env);
+      expect(await runCli(['cancel', publishing.id, '--reason', ' '], emptyReason.io)).toBe(1);
+      expect(emptyReason.err()).toMatch(/400 VALIDATION_FAILED request is invalid: reason: /);
+    } finally {
+      await stop();
     }
   });
 });

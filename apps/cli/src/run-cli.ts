@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '@agent-bot/config';
 import { CliError, type CliIo } from './cli-io.js';
 import { listDeliveries, replayDelivery } from './commands/deliveries.js';
 import { doctor } from './commands/doctor.js';
+import { cancelTask, retryTask } from './commands/task-actions.js';
 import { listTasks, showTask } from './commands/tasks.js';
 import { GatewayClient } from './gateway-client.js';
 
@@ -13,6 +14,9 @@ commands:
   tasks [--status S] [--repo R] [--limit N] [--json]
                                list recent tasks
   task <id> [--json]           show a task and its event log
+  retry <id> [--json]          run a finished task again (as a new task)
+  cancel <id> [--reason TEXT] [--json]
+                               cancel a queued or running task (stops its agent)
   deliveries [--status S] [--provider P] [--limit N] [--json]
                                list recent webhook deliveries
   replay <delivery-id>         run a stored delivery through ingestion again
@@ -47,6 +51,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'task':
         await showTask(client, io, required(rest[0], 'task <id>'), values);
         return 0;
+      case 'retry':
+        await retryTask(client, io, required(rest[0], 'retry <task-id>'), values);
+        return 0;
+      case 'cancel':
+        await cancelTask(client, io, required(rest[0], 'cancel <task-id> [--reason TEXT]'), values);
+        return 0;
       case 'deliveries':
         await listDeliveries(client, io, values);
         return 0;
@@ -75,6 +85,7 @@ function parse(argv: string[]) {
       status: { type: 'string' },
       repo: { type: 'string' },
       provider: { type: 'string' },
+      reason: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -6,15 +6,17 @@ import {
   type LiveEvent,
   liveChannels,
   PermanentJobError,
+  type TaskUsage,
   taskRequestSchema,
 } from '@agent-bot/contracts';
-import { PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
+import { PostgresInstallationSpend, PostgresTaskEventRepository, PostgresTaskRepository } from '@agent-bot/db';
 import { createLogger, createMetrics } from '@agent-bot/observability';
 import { assertRedisReachable, createRedis, RedisEventBus } from '@agent-bot/queue';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase, uniqueRedisPrefix, waitFor } from '@agent-bot/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunnerResolver } from '../runners/resolve-runner.js';
 import { type RunTaskDeps, runTask } from './run-task.js';
+import { startTaskCancellations } from './task-cancellations.js';
 
 const publisher = createRedis(TEST_REDIS_URL, 'producer');
 const subscriber = createRedis(TEST_REDIS_URL, 'subscriber');
@@ -72,6 +74,23 @@ function settlingBeforeResult(settle: () => Promise<unknown>, end: AgentEvent | 
   };
 }
 
+/**
+ * A runner that works until it is stopped, then (as the Claude Code and Ollama runners do) ends
+ * with a failed result carrying what it spent so far. `onWorking` runs once it is under way.
+ */
+function spendingUntilStopped(usage: TaskUsage, onWorking: () => Promise<unknown>): AgentRunner {
+  return {
+    name: 'noop',
+    async *run(_input, signal): AsyncIterable<AgentEvent> {
+      yield { kind: 'text', text: 'editing' };
+      const stopped = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      await onWorking();
+      await stopped;
+      yield { kind: 'result', ok: false, summary: 'stopped: cancelled', errorCode: 'TASK_ABORTED', usage };
+    },
+  };
+}
+
 function deps(runners: Record<string, AgentRunner>, defaultRunner?: string) {
   const metrics = createMetrics({ collectProcessMetrics: false });
   const value: RunTaskDeps = {
@@ -90,8 +109,10 @@ function job(attempt: number, maxAttempts = 3): JobContext {
   return { jobId: randomUUID(), name: 'task.run', attempt, maxAttempts, signal: new AbortController().signal };
 }
 
-async function newTask(runner?: 'noop' | 'ollama') {
-  return tasks.create(taskRequestSchema.parse({ kind: 'answer', priority: 'P2', source: 'api', prompt: 'do it', runner }));
+async function newTask(runner?: 'noop' | 'ollama', installationId?: string) {
+  return tasks.create(
+    taskRequestSchema.parse({ kind: 'answer', priority: 'P2', source: 'api', prompt: 'do it', runner, installationId }),
+  );
 }
 
 async function listen(taskId: string) {
@@ -271,5 +292,49 @@ describe('runTask', () => {
     expect(error).toMatchObject({ code: 'TASK_NOT_RUNNING' });
     expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED' });
     expect((await taskEvents.list(task.id)).map((e) => e.kind)).toEqual(['started', 'agent.text', 'superseded']);
+  });
+
+  it('a running task cancelled through the API keeps the usage its agent spent, and the monthly budget counts it', async () => {
+    const installationId = `inst-${randomUUID()}`;
+    const task = await newTask('noop', installationId);
+    const spent: TaskUsage = { inputTokens: 1200, outputTokens: 300, costUsd: 0.75 };
+    // What the API's cancel does: the row first, then the request every worker hears.
+    const cancelLikeTheApi = async () => {
+      await tasks.cancel(task.id, 'cancelled by alice');
+      await events.publish(liveChannels.taskCancels, {
+        kind: 'task.cancel_requested',
+        taskId: task.id,
+        reason: 'cancelled by alice',
+        at: new Date().toISOString(),
+      });
+    };
+    const cancellations = await startTaskCancellations({ events, logger: createLogger({ name: 'worker', level: 'silent' }) });
+    const monthlyBudget = { spend: new PostgresInstallationSpend(db.sql), limitUsd: 0.5 };
+    const { deps: d } = deps({ noop: spendingUntilStopped(spent, cancelLikeTheApi) });
+    try {
+      const error = await runTask({ ...d, cancellations, monthlyBudget }, task.id, job(1)).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'TASK_CANCELLED', message: 'cancelled by alice' });
+    } finally {
+      await cancellations.close();
+    }
+    // Still cancelled, by alice, and now with what the stopped attempt cost.
+    expect(await tasks.get(task.id)).toMatchObject({
+      status: 'cancelled',
+      errorCode: 'TASK_CANCELLED',
+      errorMessage: 'cancelled by alice',
+      inputTokens: 1200,
+      outputTokens: 300,
+      costUsd: 0.75,
+    });
+    // Recorded once: writing it again (a repeated settle) does not count it twice.
+    await tasks.recordCancelledUsage(task.id, spent);
+    expect(await monthlyBudget.spend.monthToDateUsd(installationId)).toBeCloseTo(0.75);
+
+    // The next task of that installation meets a budget the cancelled work used up.
+    const next = await newTask('noop', installationId);
+    const { deps: n } = deps({ noop: scripted('noop', () => [SUCCESS]) });
+    const refused = await runTask({ ...n, monthlyBudget }, next.id, job(1)).catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ code: 'BUDGET_MONTHLY' });
+    expect(await tasks.get(next.id)).toMatchObject({ status: 'failed', errorCode: 'BUDGET_MONTHLY' });
   });
 });

@@ -221,7 +221,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
             deps.tasks,
             taskId,
             code === 'TASK_CANCELLED'
-              ? { kind: 'cancelled', message }
+              ? { kind: 'cancelled', message, usage }
               : final
                 ? { kind: 'failed', code, message, usage }
                 : { kind: 'retrying', code, message },

@@ -5,7 +5,8 @@ export type Verdict =
   | { kind: 'succeeded'; usage?: TaskUsage; result: TaskResultLinks & Record<string, unknown> }
   | { kind: 'failed'; code: string; message: string; usage?: TaskUsage }
   | { kind: 'retrying'; code: string; message: string }
-  | { kind: 'cancelled'; message: string };
+  /** `usage`: what the agent spent before the cancel stopped it, recorded on the cancelled row. */
+  | { kind: 'cancelled'; message: string; usage?: TaskUsage };
 
 /** How the task did end: what the row says now. The comment, replies and events say the same. */
 export type Settled =
@@ -41,11 +42,26 @@ function write(tasks: TaskRepository, taskId: string, verdict: Verdict): Promise
     case 'retrying':
       return tasks.markRetrying(taskId, { code: verdict.code, message: verdict.message });
     case 'cancelled':
-      // Usually a no-op: the API cancelled the row before the worker heard of it.
-      return tasks.cancel(taskId, verdict.message);
+      return cancelWithUsage(tasks, taskId, verdict);
     default: {
       const exhaustive: never = verdict;
       throw new Error(`unknown verdict ${JSON.stringify(exhaustive)}`);
     }
   }
+}
+
+/**
+ * The cancel itself is usually a no-op: the API cancelled the row before the worker heard of it.
+ * The attempt's usage is added either way, whoever cancelled: the tokens were spent, and the
+ * monthly budget and the dashboard's cost figures sum the rows. Null when the row is not cancelled
+ * (settled otherwise), so settleTask reads and reports what it does say.
+ */
+async function cancelWithUsage(
+  tasks: TaskRepository,
+  taskId: string,
+  verdict: Extract<Verdict, { kind: 'cancelled' }>,
+): Promise<Task | null> {
+  const cancelled = await tasks.cancel(taskId, verdict.message);
+  if (!verdict.usage) return cancelled;
+  return (await tasks.recordCancelledUsage(taskId, verdict.usage)) ?? cancelled;
 }

@@ -43,6 +43,13 @@ export interface TaskRepository {
    * (see startPublishing).
    */
   cancel(id: string, reason: string): Promise<Task | null>;
+  /**
+   * Records the usage of the attempt a cancel stopped on the cancelled row (the API cancels the
+   * row; the worker knows the tokens and cost only once the agent has stopped). Never changes the
+   * status; like markFailed it keeps the greater of the stored and the given figures, so writing it
+   * twice counts it once. Null when the task is not cancelled (retried since, or gone).
+   */
+  recordCancelledUsage(id: string, usage: TaskUsage): Promise<Task | null>;
 }
 
 export interface NewTaskEvent {

@@ -48,6 +48,25 @@ describe('PostgresTaskRepository', () => {
     expect(await tasks.markRunning(task.id, 2)).toBeNull();
   });
 
+  it("adds a stopped attempt's usage to a cancelled task only, never changing its status", async () => {
+    const task = await tasks.create(request());
+    await tasks.markRunning(task.id, 1);
+    const usage = { inputTokens: 500, outputTokens: 60, costUsd: 0.2 };
+    // Not cancelled yet: nothing is written.
+    expect(await tasks.recordCancelledUsage(task.id, usage)).toBeNull();
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'running', costUsd: 0 });
+    await tasks.cancel(task.id, 'cancelled by alice');
+    expect(await tasks.recordCancelledUsage(task.id, usage)).toMatchObject({
+      status: 'cancelled',
+      errorMessage: 'cancelled by alice',
+      inputTokens: 500,
+      outputTokens: 60,
+      costUsd: 0.2,
+    });
+    // Written again (a repeated settle), it is counted once.
+    expect(await tasks.recordCancelledUsage(task.id, usage)).toMatchObject({ costUsd: 0.2 });
+  });
+
   it('records retries and the final failure with its code', async () => {
     const task = await tasks.create(request());
     await tasks.markRunning(task.id, 1);

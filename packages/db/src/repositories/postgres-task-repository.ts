@@ -135,6 +135,17 @@ export class PostgresTaskRepository implements TaskRepository {
     return row ? toTask(row) : null;
   }
 
+  async recordCancelledUsage(id: string, usage: TaskUsage): Promise<Task | null> {
+    const [row] = await this.sql<TaskRow[]>`
+      update tasks
+      set input_tokens = greatest(input_tokens, ${usage.inputTokens}),
+          output_tokens = greatest(output_tokens, ${usage.outputTokens}),
+          cost_usd = greatest(cost_usd, ${usage.costUsd})
+      where id = ${id} and status = 'cancelled'
+      returning *`;
+    return row ? toTask(row) : null;
+  }
+
   /**
    * Only a running task is settled: a cancel, the stall detector or another worker that got there
    * first keeps what it wrote, and the caller reports that instead (null here).

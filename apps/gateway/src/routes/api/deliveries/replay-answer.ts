@@ -24,8 +24,8 @@ export function replayAnswer(result: ProcessResult): ReplayAnswer {
       reason: `task ${result.taskId} already ${result.taskStatus === 'running' ? 'is running' : `ran (${result.taskStatus})`}; a replay never runs a delivery's task twice`,
       hint:
         result.taskStatus === 'running'
-          ? `wait for task ${result.taskId} to finish, or cancel it`
-          : `to run it again, retry task ${result.taskId} (dashboard: Retry on the task; API: POST /api/tasks/${result.taskId}/retry)`,
+          ? `wait for task ${result.taskId} to finish, or cancel it (CLI: agent-bot cancel ${result.taskId})`
+          : `to run it again, retry task ${result.taskId} (CLI: agent-bot retry ${result.taskId}; dashboard: Retry on the task; API: POST /api/tasks/${result.taskId}/retry)`,
     };
   }
   return {

@@ -19,6 +19,9 @@ const listQuery = z.object({
   before: z.string().optional(),
 });
 
+/** Why an operator cancels; said on the tracking comment and in the task's log after who cancelled. */
+const cancelBody = z.object({ reason: z.string().trim().min(1).max(500).optional() });
+
 export async function taskRoutes(app: FastifyInstance, deps: GatewayDeps) {
   app.addHook('preHandler', requireSession);
 
@@ -54,7 +57,9 @@ export async function taskRoutes(app: FastifyInstance, deps: GatewayDeps) {
   });
 
   app.post<{ Params: { id: string } }>('/:id/cancel', { preHandler: requireAdminPrincipal }, async (request) => {
-    const task = await cancelTask(deps, request.params.id, `cancelled by ${request.principal?.login ?? 'an operator'}`);
+    const { reason } = cancelBody.parse(request.body ?? {});
+    const by = `cancelled by ${request.principal?.login ?? 'an operator'}`;
+    const task = await cancelTask(deps, request.params.id, reason ? `${by}: ${reason}` : by);
     return { task: serializeTask(task) };
   });
 
