@@ -121,6 +121,19 @@ async function listen(taskId: string) {
   return { seen, unsubscribe };
 }
 
+/** A cancelled task as every viewer sees it: the row, the stored log and the live status events. */
+async function expectCancelledEverywhere(taskId: string, live: Awaited<ReturnType<typeof listen>>): Promise<void> {
+  expect(await tasks.get(taskId)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED', publishingAt: null });
+  const kinds = (await taskEvents.list(taskId)).map((e) => e.kind);
+  expect(kinds).toEqual(['started', 'agent.text', 'cancelled']);
+  await waitFor('live events', () => live.seen.filter((e) => e.kind === 'task.status').length === 2);
+  expect(live.seen.filter((e) => e.kind === 'task.status').map((e) => (e as { status: string }).status)).toEqual([
+    'running',
+    'cancelled',
+  ]);
+  await live.unsubscribe();
+}
+
 describe('runTask', () => {
   it('runs a task to succeeded, writing events in order and publishing them live', async () => {
     const task = await newTask('noop');
@@ -230,15 +243,7 @@ describe('runTask', () => {
     const { deps: d } = deps({ noop: settlingBeforeResult(() => tasks.cancel(task.id, 'cancelled by alice')) });
     const error = await runTask(d, task.id, job(1)).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'TASK_CANCELLED', message: 'cancelled by alice' });
-    expect(await tasks.get(task.id)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED', publishingAt: null });
-    const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
-    expect(kinds).toEqual(['started', 'agent.text', 'cancelled']);
-    await waitFor('live events', () => live.seen.filter((e) => e.kind === 'task.status').length === 2);
-    expect(live.seen.filter((e) => e.kind === 'task.status').map((e) => (e as { status: string }).status)).toEqual([
-      'running',
-      'cancelled',
-    ]);
-    await live.unsubscribe();
+    await expectCancelledEverywhere(task.id, live);
   });
 
   it('a task settled elsewhere while its agent ran (the stall detector failed it) is left as it was', async () => {
@@ -271,15 +276,7 @@ describe('runTask', () => {
       // Not retried: the job ends as the row did.
       expect(error).toBeInstanceOf(PermanentJobError);
       expect(error).toMatchObject({ code: 'TASK_CANCELLED', message: 'cancelled by alice' });
-      expect(await tasks.get(task.id)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED' });
-      const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
-      expect(kinds).toEqual(['started', 'agent.text', 'cancelled']);
-      await waitFor('live events', () => live.seen.filter((e) => e.kind === 'task.status').length === 2);
-      expect(live.seen.filter((e) => e.kind === 'task.status').map((e) => (e as { status: string }).status)).toEqual([
-        'running',
-        'cancelled',
-      ]);
-      await live.unsubscribe();
+      await expectCancelledEverywhere(task.id, live);
     },
   );
 
