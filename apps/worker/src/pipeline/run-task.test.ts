@@ -248,7 +248,7 @@ describe('runTask', () => {
 
   it('a task settled elsewhere while its agent ran (the stall detector failed it) is left as it was', async () => {
     const task = await newTask('noop');
-    const stalled = () => tasks.markFailed(task.id, { code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
+    const stalled = () => tasks.markFailed(task.id, { attempt: 1, code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
     const { deps: d } = deps({ noop: settlingBeforeResult(stalled) });
     const error = await runTask(d, task.id, job(1)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PermanentJobError);
@@ -282,7 +282,7 @@ describe('runTask', () => {
 
   it('a failure is not written over a stall verdict that came first: the attempt reports nothing of its own', async () => {
     const task = await newTask('noop');
-    const stalled = () => tasks.markFailed(task.id, { code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
+    const stalled = () => tasks.markFailed(task.id, { attempt: 1, code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
     const failure: AgentEvent = { kind: 'result', ok: false, summary: 'the model gave up', usage: SUCCESS.usage } as AgentEvent;
     const { deps: d } = deps({ noop: settlingBeforeResult(stalled, failure) });
     const error = await runTask(d, task.id, job(1)).catch((caught: unknown) => caught);
@@ -324,7 +324,7 @@ describe('runTask', () => {
       costUsd: 0.75,
     });
     // Recorded once: writing it again (a repeated settle) does not count it twice.
-    await tasks.recordCancelledUsage(task.id, spent);
+    await tasks.recordAttemptUsage(task.id, 1, spent);
     expect(await monthlyBudget.spend.monthToDateUsd(installationId)).toBeCloseTo(0.75);
 
     // The next task of that installation meets a budget the cancelled work used up.
