@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
+/** The connection a `sql.begin` callback runs its statements on. */
+export type Tx = postgres.TransactionSql;
 
 export interface CreateSqlOptions {
   url: string;

@@ -263,7 +263,7 @@ describe('dashboard in a real browser', () => {
     await reporter.log('probe', 'page subscribed again');
     await page.locator('.log-line').filter({ hasText: 'page subscribed again' }).waitFor();
 
-    await tasks.markSucceeded(task.id, { result: { summary: 'published' } });
+    await tasks.markSucceeded(task.id, { attempt: 1, result: { summary: 'published' } });
     await reporter.status('succeeded');
     await page.getByTestId('task-status').filter({ hasText: 'succeeded' }).waitFor();
     expect(await page.getByTestId('cancel-note').count()).toBe(0);

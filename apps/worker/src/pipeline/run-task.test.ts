@@ -193,6 +193,39 @@ describe('runTask', () => {
     expect(runner.calls).toBe(2);
   });
 
+  it('a task that needed two attempts costs both: the retried attempt and the one that succeeded', async () => {
+    const installationId = `inst-${randomUUID()}`;
+    const task = await newTask('noop', installationId);
+    const firstUsage: TaskUsage = { inputTokens: 1000, outputTokens: 200, costUsd: 0.4 };
+    const runner = scripted('noop', (attempt) => [
+      { kind: 'result', ok: true, summary: 'all good', usage: attempt === 1 ? firstUsage : SUCCESS.usage },
+    ]);
+    // Attempt 1's agent finishes, then the database drops out while its result is being published:
+    // a retryable failure after the tokens were spent.
+    let outages = 1;
+    const flakyEvents: typeof taskEvents = Object.assign(Object.create(taskEvents), {
+      append: async (taskId: string, event: Parameters<typeof taskEvents.append>[1]) => {
+        if (event.kind === 'publishing' && outages-- > 0) throw new Error('connection terminated unexpectedly');
+        return taskEvents.append(taskId, event);
+      },
+    });
+    const { deps: d } = deps({ noop: runner });
+    const monthlyBudget = { spend: new PostgresInstallationSpend(db.sql), limitUsd: 100 };
+    const withOutage = { ...d, taskEvents: flakyEvents, monthlyBudget };
+
+    await expect(runTask(withOutage, task.id, job(1, 3))).rejects.toThrow('connection terminated unexpectedly');
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'queued', inputTokens: 1000, costUsd: 0.4 });
+    await runTask(withOutage, task.id, job(2, 3));
+    expect(await tasks.get(task.id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      inputTokens: 1010,
+      outputTokens: 205,
+      costUsd: 0.41,
+    });
+    expect(await monthlyBudget.spend.monthToDateUsd(installationId)).toBeCloseTo(0.41);
+  });
+
   it('fails at once, without retry, when the runner is unavailable', async () => {
     const task = await newTask('ollama');
     const { deps: d } = deps({ noop: scripted('noop', () => []) }, 'noop');
@@ -248,12 +281,18 @@ describe('runTask', () => {
 
   it('a task settled elsewhere while its agent ran (the stall detector failed it) is left as it was', async () => {
     const task = await newTask('noop');
-    const stalled = () => tasks.markFailed(task.id, { code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
+    const stalled = () => tasks.markFailed(task.id, { attempt: 1, code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
     const { deps: d } = deps({ noop: settlingBeforeResult(stalled) });
     const error = await runTask(d, task.id, job(1)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PermanentJobError);
     expect(error).toMatchObject({ code: 'TASK_NOT_RUNNING' });
-    expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED', publishingAt: null });
+    // The stall verdict stands, and what the late attempt's agent spent still counts.
+    expect(await tasks.get(task.id)).toMatchObject({
+      status: 'failed',
+      errorCode: 'TASK_STALLED',
+      publishingAt: null,
+      costUsd: 0.01,
+    });
     const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
     expect(kinds).toEqual(['started', 'agent.text', 'superseded']);
   });
@@ -282,12 +321,17 @@ describe('runTask', () => {
 
   it('a failure is not written over a stall verdict that came first: the attempt reports nothing of its own', async () => {
     const task = await newTask('noop');
-    const stalled = () => tasks.markFailed(task.id, { code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
+    const stalled = () => tasks.markFailed(task.id, { attempt: 1, code: 'TASK_STALLED', message: 'no heartbeat for 5 min' });
     const failure: AgentEvent = { kind: 'result', ok: false, summary: 'the model gave up', usage: SUCCESS.usage } as AgentEvent;
     const { deps: d } = deps({ noop: settlingBeforeResult(stalled, failure) });
     const error = await runTask(d, task.id, job(1)).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'TASK_NOT_RUNNING' });
-    expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED' });
+    expect(await tasks.get(task.id)).toMatchObject({
+      status: 'failed',
+      errorCode: 'TASK_STALLED',
+      inputTokens: 10,
+      costUsd: 0.01,
+    });
     expect((await taskEvents.list(task.id)).map((e) => e.kind)).toEqual(['started', 'agent.text', 'superseded']);
   });
 
@@ -324,7 +368,7 @@ describe('runTask', () => {
       costUsd: 0.75,
     });
     // Recorded once: writing it again (a repeated settle) does not count it twice.
-    await tasks.recordCancelledUsage(task.id, spent);
+    await tasks.recordAttemptUsage(task.id, 1, spent);
     expect(await monthlyBudget.spend.monthToDateUsd(installationId)).toBeCloseTo(0.75);
 
     // The next task of that installation meets a budget the cancelled work used up.

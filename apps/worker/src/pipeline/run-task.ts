@@ -12,7 +12,7 @@ import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
 import { publishChanges, replyInReviewThread } from './publish-changes.js';
 import { type EndingContext, jobErrorFor, reportEnding } from './report-ending.js';
 import { replyToSource } from './reply-to-source.js';
-import { type Settled, settleTask } from './settle-task.js';
+import { type Settled, settleSuperseded, settleTask } from './settle-task.js';
 import { startPublishing } from './start-publishing.js';
 import { TaskCancelRequest } from './task-cancellations.js';
 import { TaskReporter } from './task-reporter.js';
@@ -177,7 +177,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       published.pullRequestUrl ? `${outcome.summary}\n\nPull request: ${published.pullRequestUrl}` : outcome.summary,
     );
     // The row first: the comment and the log then say what it says.
-    ended = await settleTask(deps.tasks, taskId, {
+    ended = await settleTask(deps.tasks, taskId, job.attempt, {
       kind: 'succeeded',
       usage,
       result: {
@@ -216,15 +216,16 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     // comment, replies and log then say cancelled (and the other way round).
     ended =
       code === 'TASK_NOT_RUNNING'
-        ? { as: 'superseded', status: (await deps.tasks.get(taskId))?.status ?? 'gone' }
+        ? await settleSuperseded(deps.tasks, taskId, job.attempt, usage)
         : await settleTask(
             deps.tasks,
             taskId,
+            job.attempt,
             code === 'TASK_CANCELLED'
               ? { kind: 'cancelled', message, usage }
               : final
                 ? { kind: 'failed', code, message, usage }
-                : { kind: 'retrying', code, message },
+                : { kind: 'retrying', code, message, usage },
           );
     await reportEnding(ending(), ended, { summary: message, code });
     log.warn({ code, ended: ended.as }, `task attempt failed: ${message}`);

@@ -1,10 +1,14 @@
 import type { Task, TaskRepository, TaskResultLinks, TaskStatus, TaskUsage } from '@agent-bot/contracts';
 
-/** How this attempt would end the task, if the row still lets it. */
+/**
+ * How this attempt would end the task, if the row still lets it. `usage` is what this attempt
+ * spent: it is added to the task's totals under this attempt's number whether or not the row
+ * takes the verdict, so a task that needed several attempts costs their sum.
+ */
 export type Verdict =
   | { kind: 'succeeded'; usage?: TaskUsage; result: TaskResultLinks & Record<string, unknown> }
   | { kind: 'failed'; code: string; message: string; usage?: TaskUsage }
-  | { kind: 'retrying'; code: string; message: string }
+  | { kind: 'retrying'; code: string; message: string; usage?: TaskUsage }
   /** `usage`: what the agent spent before the cancel stopped it, recorded on the cancelled row. */
   | { kind: 'cancelled'; message: string; usage?: TaskUsage };
 
@@ -25,24 +29,24 @@ export type Settled =
  * that is what this attempt reports. Nothing user-visible is written before this: a comment saying
  * "failed" beside a row saying "cancelled" cannot happen.
  */
-export async function settleTask(tasks: TaskRepository, taskId: string, verdict: Verdict): Promise<Settled> {
-  const written = await write(tasks, taskId, verdict);
+export async function settleTask(tasks: TaskRepository, taskId: string, attempt: number, verdict: Verdict): Promise<Settled> {
+  const written = await write(tasks, taskId, attempt, verdict);
   if (written && verdict.kind !== 'cancelled') return { as: verdict.kind, task: written };
   const current = written ?? (await tasks.get(taskId));
   if (current?.status === 'cancelled') return { as: 'cancelled', reason: current.errorMessage ?? 'cancelled' };
   return { as: 'superseded', status: current?.status ?? 'gone' };
 }
 
-function write(tasks: TaskRepository, taskId: string, verdict: Verdict): Promise<Task | null> {
+function write(tasks: TaskRepository, taskId: string, attempt: number, verdict: Verdict): Promise<Task | null> {
   switch (verdict.kind) {
     case 'succeeded':
-      return tasks.markSucceeded(taskId, { usage: verdict.usage, result: verdict.result });
+      return tasks.markSucceeded(taskId, { attempt, usage: verdict.usage, result: verdict.result });
     case 'failed':
-      return tasks.markFailed(taskId, { code: verdict.code, message: verdict.message, usage: verdict.usage });
+      return tasks.markFailed(taskId, { attempt, code: verdict.code, message: verdict.message, usage: verdict.usage });
     case 'retrying':
-      return tasks.markRetrying(taskId, { code: verdict.code, message: verdict.message });
+      return tasks.markRetrying(taskId, { attempt, code: verdict.code, message: verdict.message, usage: verdict.usage });
     case 'cancelled':
-      return cancelWithUsage(tasks, taskId, verdict);
+      return cancelWithUsage(tasks, taskId, attempt, verdict);
     default: {
       const exhaustive: never = verdict;
       throw new Error(`unknown verdict ${JSON.stringify(exhaustive)}`);
@@ -53,15 +57,31 @@ function write(tasks: TaskRepository, taskId: string, verdict: Verdict): Promise
 /**
  * The cancel itself is usually a no-op: the API cancelled the row before the worker heard of it.
  * The attempt's usage is added either way, whoever cancelled: the tokens were spent, and the
- * monthly budget and the dashboard's cost figures sum the rows. Null when the row is not cancelled
- * (settled otherwise), so settleTask reads and reports what it does say.
+ * monthly budget and the dashboard's cost figures sum the rows. The row returned says what the
+ * task is now (cancelled, or settled otherwise), and settleTask reports that.
  */
 async function cancelWithUsage(
   tasks: TaskRepository,
   taskId: string,
+  attempt: number,
   verdict: Extract<Verdict, { kind: 'cancelled' }>,
 ): Promise<Task | null> {
   const cancelled = await tasks.cancel(taskId, verdict.message);
   if (!verdict.usage) return cancelled;
-  return (await tasks.recordCancelledUsage(taskId, verdict.usage)) ?? cancelled;
+  return (await tasks.recordAttemptUsage(taskId, attempt, verdict.usage)) ?? cancelled;
+}
+
+/**
+ * This attempt found the task settled elsewhere before it could write a verdict (the stall
+ * detector failed it, another worker finished it): theirs to report, but what this attempt's agent
+ * spent still counts towards the task's cost.
+ */
+export async function settleSuperseded(
+  tasks: TaskRepository,
+  taskId: string,
+  attempt: number,
+  usage: TaskUsage | undefined,
+): Promise<Settled> {
+  const current = usage ? await tasks.recordAttemptUsage(taskId, attempt, usage) : await tasks.get(taskId);
+  return { as: 'superseded', status: current?.status ?? 'gone' };
 }

@@ -22,15 +22,24 @@ export interface TaskRepository {
    * Each returns the row it wrote, or null when the task was no longer running (cancelled, failed
    * by the stall detector, finished by another worker, gone): the caller then reads what the row
    * says and reports that, never its own view.
+   *
+   * Usage is counted per attempt, whether or not the status changes: `usage` is what attempt
+   * `attempt` (the job's attempt number) spent, stored under (task, attempt), and the task's
+   * inputTokens, outputTokens and costUsd are the sum over its attempts. Writing an attempt again
+   * replaces its figures (counted once); leaving `usage` out leaves the attempt's figures alone.
+   * The tokens were spent even when another writer settled the task first, so they count then too.
    */
   markSucceeded(
     id: string,
-    outcome: { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
+    outcome: { attempt: number; usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
   ): Promise<Task | null>;
-  /** Running -> failed; null when no longer running (see markSucceeded). */
-  markFailed(id: string, failure: { code: string; message: string; usage?: TaskUsage }): Promise<Task | null>;
-  /** Running -> queued after a retryable failure, keeping the error for visibility; null when no longer running. */
-  markRetrying(id: string, failure: { code: string; message: string }): Promise<Task | null>;
+  /** Running -> failed; null when no longer running. Usage as in markSucceeded. */
+  markFailed(id: string, failure: { attempt: number; code: string; message: string; usage?: TaskUsage }): Promise<Task | null>;
+  /**
+   * Running -> queued after a retryable failure, keeping the error for visibility; null when no
+   * longer running. The failed attempt's usage is counted as in markSucceeded.
+   */
+  markRetrying(id: string, failure: { attempt: number; code: string; message: string; usage?: TaskUsage }): Promise<Task | null>;
   heartbeat(id: string): Promise<void>;
   /**
    * The point of no return before a task's result leaves the system: a running task is marked
@@ -44,12 +53,13 @@ export interface TaskRepository {
    */
   cancel(id: string, reason: string): Promise<Task | null>;
   /**
-   * Records the usage of the attempt a cancel stopped on the cancelled row (the API cancels the
-   * row; the worker knows the tokens and cost only once the agent has stopped). Never changes the
-   * status; like markFailed it keeps the greater of the stored and the given figures, so writing it
-   * twice counts it once. Null when the task is not cancelled (retried since, or gone).
+   * Records what one attempt spent without touching the status: for the attempt a cancel stopped
+   * (the API cancels the row; the worker knows the tokens and cost only once the agent has
+   * stopped), and for an attempt whose task was settled elsewhere first. Counted like the usage of
+   * markSucceeded: per (task, attempt), so writing it twice counts it once, and summed with the
+   * task's other attempts. Returns the row with its new totals; null when the task is gone.
    */
-  recordCancelledUsage(id: string, usage: TaskUsage): Promise<Task | null>;
+  recordAttemptUsage(id: string, attempt: number, usage: TaskUsage): Promise<Task | null>;
 }
 
 export interface NewTaskEvent {

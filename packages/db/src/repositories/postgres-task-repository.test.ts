@@ -37,6 +37,7 @@ describe('PostgresTaskRepository', () => {
     expect(running?.startedAt).toBeInstanceOf(Date);
     await tasks.heartbeat(task.id);
     const done = await tasks.markSucceeded(task.id, {
+      attempt: 1,
       usage: { inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 },
       result: { pullRequestUrl: 'https://example.com/pr/1' },
     });
@@ -48,15 +49,12 @@ describe('PostgresTaskRepository', () => {
     expect(await tasks.markRunning(task.id, 2)).toBeNull();
   });
 
-  it("adds a stopped attempt's usage to a cancelled task only, never changing its status", async () => {
+  it("adds a stopped attempt's usage to a cancelled task, never changing its status", async () => {
     const task = await tasks.create(request());
     await tasks.markRunning(task.id, 1);
-    const usage = { inputTokens: 500, outputTokens: 60, costUsd: 0.2 };
-    // Not cancelled yet: nothing is written.
-    expect(await tasks.recordCancelledUsage(task.id, usage)).toBeNull();
-    expect(await tasks.get(task.id)).toMatchObject({ status: 'running', costUsd: 0 });
     await tasks.cancel(task.id, 'cancelled by alice');
-    expect(await tasks.recordCancelledUsage(task.id, usage)).toMatchObject({
+    const usage = { inputTokens: 500, outputTokens: 60, costUsd: 0.2 };
+    expect(await tasks.recordAttemptUsage(task.id, 1, usage)).toMatchObject({
       status: 'cancelled',
       errorMessage: 'cancelled by alice',
       inputTokens: 500,
@@ -64,18 +62,108 @@ describe('PostgresTaskRepository', () => {
       costUsd: 0.2,
     });
     // Written again (a repeated settle), it is counted once.
-    expect(await tasks.recordCancelledUsage(task.id, usage)).toMatchObject({ costUsd: 0.2 });
+    expect(await tasks.recordAttemptUsage(task.id, 1, usage)).toMatchObject({ costUsd: 0.2 });
+    expect(await tasks.recordAttemptUsage(randomUUID(), 1, usage)).toBeNull();
+  });
+
+  describe('usage is the sum over attempts, each counted once', () => {
+    const first = { inputTokens: 1000, outputTokens: 200, costUsd: 0.4 };
+    const second = { inputTokens: 300, outputTokens: 50, costUsd: 0.15 };
+
+    it('a retried attempt and the one that succeeded are summed', async () => {
+      const task = await tasks.create(request());
+      await tasks.markRunning(task.id, 1);
+      expect(
+        await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first }),
+      ).toMatchObject({ status: 'queued', inputTokens: 1000, outputTokens: 200, costUsd: 0.4 });
+      await tasks.markRunning(task.id, 2);
+      expect(await tasks.markSucceeded(task.id, { attempt: 2, usage: second, result: {} })).toMatchObject({
+        status: 'succeeded',
+        inputTokens: 1300,
+        outputTokens: 250,
+        costUsd: 0.55,
+      });
+    });
+
+    it('a retried attempt and the one that failed are summed', async () => {
+      const task = await tasks.create(request());
+      await tasks.markRunning(task.id, 1);
+      await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first });
+      await tasks.markRunning(task.id, 2);
+      // Less than the first attempt: keeping the greater of the two would say 0.4.
+      expect(
+        await tasks.markFailed(task.id, { attempt: 2, code: 'RUNNER_FAILED', message: 'again', usage: second }),
+      ).toMatchObject({
+        status: 'failed',
+        inputTokens: 1300,
+        costUsd: 0.55,
+      });
+    });
+
+    it('the same attempt recorded twice counts once, with its latest figures', async () => {
+      const task = await tasks.create(request());
+      await tasks.markRunning(task.id, 1);
+      await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first });
+      // A worker that redoes attempt 1's settle (it crashed after writing) does not add it again.
+      await tasks.recordAttemptUsage(task.id, 1, first);
+      await tasks.markRunning(task.id, 2);
+      await tasks.markSucceeded(task.id, { attempt: 2, usage: second });
+      expect(await tasks.recordAttemptUsage(task.id, 2, second)).toMatchObject({ inputTokens: 1300, costUsd: 0.55 });
+      // A write without usage leaves the attempt's figures alone.
+      expect(await tasks.markFailed(task.id, { attempt: 2, code: 'X', message: 'late' })).toBeNull();
+      expect(await tasks.get(task.id)).toMatchObject({
+        status: 'succeeded',
+        inputTokens: 1300,
+        outputTokens: 250,
+        costUsd: 0.55,
+      });
+    });
+
+    it('a task cancelled after a retried attempt costs both attempts', async () => {
+      const task = await tasks.create(request());
+      await tasks.markRunning(task.id, 1);
+      await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first });
+      await tasks.markRunning(task.id, 2);
+      await tasks.cancel(task.id, 'cancelled by alice');
+      expect(await tasks.recordAttemptUsage(task.id, 2, second)).toMatchObject({
+        status: 'cancelled',
+        inputTokens: 1300,
+        outputTokens: 250,
+        costUsd: 0.55,
+      });
+      // The settle path and the cancelled-usage record both write attempt 2: still once.
+      expect(await tasks.recordAttemptUsage(task.id, 2, second)).toMatchObject({ costUsd: 0.55 });
+    });
+
+    it('an attempt whose task was settled elsewhere first still counts, without changing the status', async () => {
+      const task = await tasks.create(request());
+      await tasks.markRunning(task.id, 1);
+      await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first });
+      await tasks.markRunning(task.id, 2);
+      // The stall detector fails it (it knows no usage); the slow worker then reports its attempt.
+      await db.sql`update tasks set status = 'failed', error_code = 'TASK_STALLED' where id = ${task.id}`;
+      expect(await tasks.markSucceeded(task.id, { attempt: 2, usage: second, result: { summary: 'late' } })).toBeNull();
+      expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED', costUsd: 0.55 });
+    });
+
+    it('attempts of one task recorded at the same moment are all counted', async () => {
+      const task = await tasks.create(request());
+      await tasks.markRunning(task.id, 1);
+      const perAttempt = { inputTokens: 10, outputTokens: 1, costUsd: 0.01 };
+      await Promise.all(Array.from({ length: 8 }, (_, i) => tasks.recordAttemptUsage(task.id, i + 1, perAttempt)));
+      expect(await tasks.get(task.id)).toMatchObject({ inputTokens: 80, outputTokens: 8, costUsd: 0.08 });
+    });
   });
 
   it('records retries and the final failure with its code', async () => {
     const task = await tasks.create(request());
     await tasks.markRunning(task.id, 1);
-    await tasks.markRetrying(task.id, { code: 'RUNNER_FAILED', message: 'boom' });
+    await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'boom' });
     const retried = await tasks.get(task.id);
     expect(retried).toMatchObject({ status: 'queued', errorCode: 'RUNNER_FAILED', errorMessage: 'boom' });
     const second = await tasks.markRunning(task.id, 2);
     expect(second).toMatchObject({ status: 'running', attempts: 2, errorCode: null });
-    const failed = await tasks.markFailed(task.id, { code: 'RUNNER_FAILED', message: 'boom again' });
+    const failed = await tasks.markFailed(task.id, { attempt: 2, code: 'RUNNER_FAILED', message: 'boom again' });
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'RUNNER_FAILED', errorMessage: 'boom again', attempts: 2 });
     // A failed task is final: a late duplicate job does not revive it.
     expect(await tasks.markRunning(task.id, 1)).toBeNull();
@@ -89,7 +177,7 @@ describe('PostgresTaskRepository', () => {
     expect(publishing?.publishingAt).toBeInstanceOf(Date);
     expect(await tasks.cancel(task.id, 'cancelled by alice')).toBeNull();
     expect(await tasks.get(task.id)).toMatchObject({ status: 'running', errorCode: null });
-    const done = await tasks.markSucceeded(task.id, { result: { pullRequestUrl: 'https://example.com/pr/2' } });
+    const done = await tasks.markSucceeded(task.id, { attempt: 1, result: { pullRequestUrl: 'https://example.com/pr/2' } });
     expect(done).toMatchObject({ status: 'succeeded', result: { pullRequestUrl: 'https://example.com/pr/2' } });
   });
 
@@ -134,7 +222,7 @@ describe('PostgresTaskRepository', () => {
     const task = await tasks.create(request());
     await tasks.markRunning(task.id, 1);
     const first = await tasks.startPublishing(task.id);
-    await tasks.markRetrying(task.id, { code: 'GITHUB_UNAVAILABLE', message: 'pull request not opened' });
+    await tasks.markRetrying(task.id, { attempt: 1, code: 'GITHUB_UNAVAILABLE', message: 'pull request not opened' });
     expect(await tasks.cancel(task.id, 'cancelled while queued for a retry')).toBeNull();
     const again = await tasks.markRunning(task.id, 2);
     expect(again?.publishingAt).toEqual(first?.publishingAt);
@@ -146,23 +234,23 @@ describe('PostgresTaskRepository', () => {
     const cancelled = await tasks.create(request());
     await tasks.markRunning(cancelled.id, 1);
     await tasks.cancel(cancelled.id, 'cancelled by alice');
-    expect(await tasks.markFailed(cancelled.id, { code: 'RUNNER_FAILED', message: 'boom' })).toBeNull();
-    expect(await tasks.markRetrying(cancelled.id, { code: 'RUNNER_FAILED', message: 'boom' })).toBeNull();
-    expect(await tasks.markSucceeded(cancelled.id, { result: { summary: 'late' } })).toBeNull();
+    expect(await tasks.markFailed(cancelled.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'boom' })).toBeNull();
+    expect(await tasks.markRetrying(cancelled.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'boom' })).toBeNull();
+    expect(await tasks.markSucceeded(cancelled.id, { attempt: 1, result: { summary: 'late' } })).toBeNull();
     expect(await tasks.get(cancelled.id)).toMatchObject({ status: 'cancelled', errorMessage: 'cancelled by alice' });
 
     const stalled = await tasks.create(request());
     await tasks.markRunning(stalled.id, 1);
-    expect(await tasks.markFailed(stalled.id, { code: 'TASK_STALLED', message: 'no heartbeat' })).toMatchObject({
+    expect(await tasks.markFailed(stalled.id, { attempt: 1, code: 'TASK_STALLED', message: 'no heartbeat' })).toMatchObject({
       status: 'failed',
     });
-    expect(await tasks.markSucceeded(stalled.id, { result: { summary: 'late' } })).toBeNull();
-    expect(await tasks.markFailed(stalled.id, { code: 'RUNNER_FAILED', message: 'late' })).toBeNull();
+    expect(await tasks.markSucceeded(stalled.id, { attempt: 1, result: { summary: 'late' } })).toBeNull();
+    expect(await tasks.markFailed(stalled.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'late' })).toBeNull();
     expect(await tasks.get(stalled.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_STALLED' });
 
     const queued = await tasks.create(request());
-    expect(await tasks.markFailed(queued.id, { code: 'X', message: 'y' })).toBeNull();
-    expect(await tasks.markFailed(randomUUID(), { code: 'X', message: 'y' })).toBeNull();
+    expect(await tasks.markFailed(queued.id, { attempt: 1, code: 'X', message: 'y' })).toBeNull();
+    expect(await tasks.markFailed(randomUUID(), { attempt: 1, code: 'X', message: 'y' })).toBeNull();
   });
 
   it('lists newest first with filters and keyset pagination', async () => {

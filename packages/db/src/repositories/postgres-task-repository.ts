@@ -7,10 +7,9 @@ import {
   type TaskResultLinks,
   type TaskUsage,
 } from '@agent-bot/contracts';
-import type { Sql } from '../create-sql.js';
+import type { Sql, Tx } from '../create-sql.js';
+import { recordAttemptUsage } from './task-attempt-usage.js';
 import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
-
-const NO_USAGE: TaskUsage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
 
 export class PostgresTaskRepository implements TaskRepository {
   constructor(private readonly sql: Sql) {}
@@ -71,41 +70,53 @@ export class PostgresTaskRepository implements TaskRepository {
 
   async markSucceeded(
     id: string,
-    outcome: { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
+    outcome: { attempt: number; usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
   ): Promise<Task | null> {
-    const usage = outcome.usage ?? NO_USAGE;
     // The runner and model that actually ran (a task may name neither) fill the task's columns.
     const ran = (key: string) => (typeof outcome.result?.[key] === 'string' ? (outcome.result[key] as string) : null);
-    return this.settle(this.sql<TaskRow[]>`
-      update tasks
-      set status = 'succeeded', finished_at = now(),
-          runner = coalesce(${ran('runner')}, runner), model = coalesce(${ran('model')}, model),
-          duration_ms = (extract(epoch from (now() - started_at)) * 1000)::int,
-          input_tokens = ${usage.inputTokens}, output_tokens = ${usage.outputTokens}, cost_usd = ${usage.costUsd},
-          result = result || ${this.sql.json((outcome.result ?? {}) as never)}
-      where id = ${id} and status = 'running'
-      returning *`);
+    return this.endAttempt(
+      id,
+      outcome,
+      (sql) => sql<TaskRow[]>`
+        update tasks
+        set status = 'succeeded', finished_at = now(),
+            runner = coalesce(${ran('runner')}, runner), model = coalesce(${ran('model')}, model),
+            duration_ms = (extract(epoch from (now() - started_at)) * 1000)::int,
+            result = result || ${sql.json((outcome.result ?? {}) as never)}
+        where id = ${id} and status = 'running'
+        returning *`,
+    );
   }
 
-  async markFailed(id: string, failure: { code: string; message: string; usage?: TaskUsage }): Promise<Task | null> {
-    const usage = failure.usage ?? NO_USAGE;
-    return this.settle(this.sql<TaskRow[]>`
-      update tasks
-      set status = 'failed', finished_at = now(),
-          duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int,
-          input_tokens = greatest(input_tokens, ${usage.inputTokens}),
-          output_tokens = greatest(output_tokens, ${usage.outputTokens}),
-          cost_usd = greatest(cost_usd, ${usage.costUsd}),
-          error_code = ${failure.code}, error_message = ${failure.message}
-      where id = ${id} and status = 'running'
-      returning *`);
+  async markFailed(
+    id: string,
+    failure: { attempt: number; code: string; message: string; usage?: TaskUsage },
+  ): Promise<Task | null> {
+    return this.endAttempt(
+      id,
+      failure,
+      (sql) => sql<TaskRow[]>`
+        update tasks
+        set status = 'failed', finished_at = now(),
+            duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int,
+            error_code = ${failure.code}, error_message = ${failure.message}
+        where id = ${id} and status = 'running'
+        returning *`,
+    );
   }
 
-  async markRetrying(id: string, failure: { code: string; message: string }): Promise<Task | null> {
-    return this.settle(this.sql<TaskRow[]>`
-      update tasks set status = 'queued', error_code = ${failure.code}, error_message = ${failure.message}
-      where id = ${id} and status = 'running'
-      returning *`);
+  async markRetrying(
+    id: string,
+    failure: { attempt: number; code: string; message: string; usage?: TaskUsage },
+  ): Promise<Task | null> {
+    return this.endAttempt(
+      id,
+      failure,
+      (sql) => sql<TaskRow[]>`
+        update tasks set status = 'queued', error_code = ${failure.code}, error_message = ${failure.message}
+        where id = ${id} and status = 'running'
+        returning *`,
+    );
   }
 
   async heartbeat(id: string): Promise<void> {
@@ -135,23 +146,29 @@ export class PostgresTaskRepository implements TaskRepository {
     return row ? toTask(row) : null;
   }
 
-  async recordCancelledUsage(id: string, usage: TaskUsage): Promise<Task | null> {
-    const [row] = await this.sql<TaskRow[]>`
-      update tasks
-      set input_tokens = greatest(input_tokens, ${usage.inputTokens}),
-          output_tokens = greatest(output_tokens, ${usage.outputTokens}),
-          cost_usd = greatest(cost_usd, ${usage.costUsd})
-      where id = ${id} and status = 'cancelled'
-      returning *`;
+  async recordAttemptUsage(id: string, attempt: number, usage: TaskUsage): Promise<Task | null> {
+    if (!isUuid(id)) return null;
+    const row = await this.sql.begin((tx) => recordAttemptUsage(tx, id, attempt, usage));
     return row ? toTask(row) : null;
   }
 
   /**
    * Only a running task is settled: a cancel, the stall detector or another worker that got there
-   * first keeps what it wrote, and the caller reports that instead (null here).
+   * first keeps what it wrote, and the caller reports that instead (null here). The attempt's
+   * usage is counted either way, in the same transaction (the tokens were spent).
    */
-  private async settle(query: Promise<TaskRow[]>): Promise<Task | null> {
-    const [row] = await query;
+  private async endAttempt(
+    id: string,
+    attempt: { attempt: number; usage?: TaskUsage },
+    transition: (sql: Sql | Tx) => Promise<TaskRow[]>,
+  ): Promise<Task | null> {
+    const { usage } = attempt;
+    const [row] = usage
+      ? await this.sql.begin(async (tx) => {
+          await recordAttemptUsage(tx, id, attempt.attempt, usage);
+          return transition(tx);
+        })
+      : await transition(this.sql);
     return row ? toTask(row) : null;
   }
 }

@@ -22,16 +22,34 @@ describe('task supervision', () => {
     const b = await tasks.create(request('inst-1'));
     const other = await tasks.create(request('inst-2'));
     await tasks.markRunning(a.id, 1);
-    await tasks.markSucceeded(a.id, { usage: { inputTokens: 1, outputTokens: 1, costUsd: 1.25 } });
+    await tasks.markSucceeded(a.id, { attempt: 1, usage: { inputTokens: 1, outputTokens: 1, costUsd: 1.25 } });
     await tasks.markRunning(b.id, 1);
-    await tasks.markFailed(b.id, { code: 'X', message: 'x', usage: { inputTokens: 1, outputTokens: 1, costUsd: 0.5 } });
+    await tasks.markFailed(b.id, {
+      attempt: 1,
+      code: 'X',
+      message: 'x',
+      usage: { inputTokens: 1, outputTokens: 1, costUsd: 0.5 },
+    });
     await tasks.markRunning(other.id, 1);
-    await tasks.markSucceeded(other.id, { usage: { inputTokens: 1, outputTokens: 1, costUsd: 9 } });
+    await tasks.markSucceeded(other.id, { attempt: 1, usage: { inputTokens: 1, outputTokens: 1, costUsd: 9 } });
     // Last month's tasks do not count.
     const old = await tasks.create(request('inst-1'));
     await db.sql`update tasks set cost_usd = 100, created_at = now() - interval '40 days' where id = ${old.id}`;
     expect(await spend.monthToDateUsd('inst-1')).toBeCloseTo(1.75);
     expect(await spend.monthToDateUsd('nobody')).toBe(0);
+  });
+
+  it('counts every attempt of a retried task towards the monthly spend', async () => {
+    const spend = new PostgresInstallationSpend(db.sql);
+    const task = await tasks.create(request('inst-retried'));
+    await tasks.markRunning(task.id, 1);
+    const usage = (costUsd: number) => ({ inputTokens: 1, outputTokens: 1, costUsd });
+    await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'x', usage: usage(2) });
+    await tasks.markRunning(task.id, 2);
+    await tasks.markRetrying(task.id, { attempt: 2, code: 'RUNNER_FAILED', message: 'x', usage: usage(1.5) });
+    await tasks.markRunning(task.id, 3);
+    await tasks.markSucceeded(task.id, { attempt: 3, usage: usage(0.25) });
+    expect(await spend.monthToDateUsd('inst-retried')).toBeCloseTo(3.75);
   });
 
   it('marks only running tasks with an old heartbeat as stalled, once', async () => {

@@ -137,7 +137,9 @@ describe('bots API', () => {
     const again = await gateway.app.inject({ method: 'POST', url: `/api/tasks/${id}/cancel`, headers: admin });
     expect(again.statusCode).toBe(409);
     // A run that finishes after the cancel does not overwrite it.
-    expect(await gateway.deps.tasks.markSucceeded(id, { usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 } })).toBeNull();
+    expect(
+      await gateway.deps.tasks.markSucceeded(id, { attempt: 1, usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 } }),
+    ).toBeNull();
     expect((await gateway.deps.tasks.get(id))?.status).toBe('cancelled');
 
     const retried = await gateway.app.inject({ method: 'POST', url: `/api/tasks/${id}/retry`, headers: admin });
