@@ -189,7 +189,7 @@ describe('agent-bot CLI', () => {
 
       // Once that task has run, replaying says it was not run again and how to run it again.
       await tasks.markRunning(deliveryTaskId as string, 1);
-      await tasks.markSucceeded(deliveryTaskId as string, {});
+      await tasks.markSucceeded(deliveryTaskId as string, { attempt: 1 });
       const replayRan = capture(env);
       expect(await runCli(['replay', deliveryId as string], replayRan.io)).toBe(0);
       expect(replayRan.out()).toBe(
