@@ -129,7 +129,10 @@ describe('cancelling a task', () => {
     });
     const task = await h.tasks.get(taskId);
     expect(task).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED', startedAt: null, attempts: 0 });
-    expect(await eventKinds(taskId)).toEqual([]);
+    // Its log says so (the worker that would have logged it never started it).
+    expect(await eventKinds(taskId)).toEqual(['cancelled']);
+    const [line] = await stack.gw.db.sql<[{ message: string }]>`select message from task_events where task_id = ${taskId}`;
+    expect(line.message).toMatch(/^cancelled by /);
     expect(anthropic.requests).toHaveLength(0);
     expect(h.gh.state.comments).toHaveLength(0);
   });

@@ -39,13 +39,29 @@ export async function cancelTask(deps: Deps, id: string, reason: string): Promis
     // The worker also sees the cancelled row at its next heartbeat, so a lost message only delays the stop.
     deps.logger.warn({ err: error, taskId: id }, 'cancel not published'),
   );
+  // A running task's worker logs the cancel as it stops the agent; a queued one never reaches a
+  // worker, so its log says it here (otherwise it would end with no line at all).
+  if (existing.status === 'queued') await appendLogLine(deps, id, 'cancelled', reason, { code: 'TASK_CANCELLED' });
   return task;
 }
 
 async function refusePublishingCancel(deps: Deps, id: string, reason: string): Promise<never> {
   const message = `cancel refused (${reason}): the result was already being published, so the task finishes as published`;
+  await appendLogLine(deps, id, 'cancel.refused', message, { code: 'TASK_PUBLISHING' });
+  throw new AppError(
+    'TASK_PUBLISHING',
+    `task ${id} is already publishing its result (branch, pull request, replies) and can no longer be cancelled; it finishes as published`,
+    { expected: true },
+  );
+}
+
+/**
+ * A line in the task's stored log, also sent to its live viewers. Best effort: the API's answer is
+ * what matters to the caller; the line is a courtesy to whoever reads the log.
+ */
+async function appendLogLine(deps: Deps, id: string, kind: string, message: string, data: Record<string, unknown>) {
   try {
-    const event = await deps.taskEvents.append(id, { kind: 'cancel.refused', message, data: { code: 'TASK_PUBLISHING' } });
+    const event = await deps.taskEvents.append(id, { kind, message, data });
     await deps.events.publish(liveChannels.task(id), {
       kind: 'task.log',
       taskId: id,
@@ -55,14 +71,8 @@ async function refusePublishingCancel(deps: Deps, id: string, reason: string): P
       at: event.createdAt.toISOString(),
     });
   } catch (error) {
-    // The answer below is what matters to the caller; the log line is a courtesy to other viewers.
-    deps.logger.warn({ err: error, taskId: id }, 'refused cancel not recorded');
+    deps.logger.warn({ err: error, taskId: id, kind }, 'task log line not recorded');
   }
-  throw new AppError(
-    'TASK_PUBLISHING',
-    `task ${id} is already publishing its result (branch, pull request, replies) and can no longer be cancelled; it finishes as published`,
-    { expected: true },
-  );
 }
 
 /**
