@@ -22,7 +22,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 setInterval(() => {}, 1000);
-console.log(name + ': ready');
+console.log(name + ': ready ' + process.pid);
 `;
   await Promise.all([writeFile(join(dir, 'a.mjs'), app), writeFile(join(dir, 'b.mjs'), app)]);
   await writeFile(
@@ -69,4 +69,32 @@ describe('scripts/run-side-by-side.mjs (npm start)', () => {
     expect(text().match(/^a: got SIG\w+$/gm)).toHaveLength(1);
     expect(text().match(/^b: got SIG\w+$/gm)).toHaveLength(1);
   });
+
+  it('when npm start itself is killed with SIGKILL, each process it started stops once (drains) instead of running on', async () => {
+    const start = spawn(process.execPath, [join(dir, 'start.mjs')], {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const text = output(start);
+    await until(() => /a: ready \d+/.test(text()) && /b: ready \d+/.test(text()));
+    const pids = ['a', 'b'].map((name) => Number(new RegExp(`${name}: ready (\\d+)`).exec(text())?.[1]));
+    expect(pids.every((pid) => alive(pid))).toBe(true);
+
+    // Only npm start's own process, not its group: the children lead groups of their own.
+    process.kill(start.pid as number, 'SIGKILL');
+    // The children keep writing to the same stdout pipe, so their stop lines still arrive here.
+    await until(() => pids.every((pid) => !alive(pid)));
+    expect(text().match(/^a: got SIG\w+$/gm)).toEqual(['a: got SIGTERM']);
+    expect(text().match(/^b: got SIG\w+$/gm)).toEqual(['b: got SIGTERM']);
+  });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
