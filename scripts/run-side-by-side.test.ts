@@ -52,16 +52,22 @@ async function until(check: () => boolean, ms = 10_000) {
   }
 }
 
+/** The stand-in npm start, in its own process group as a terminal's foreground job is, once both report ready. */
+async function startBoth() {
+  const start = spawn(process.execPath, [join(dir, 'start.mjs')], {
+    cwd: dir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const text = output(start);
+  await until(() => /a: ready \d+/.test(text()) && /b: ready \d+/.test(text()));
+  const pids = ['a', 'b'].map((name) => Number(new RegExp(`${name}: ready (\\d+)`).exec(text())?.[1]));
+  return { start, text, pids };
+}
+
 describe('scripts/run-side-by-side.mjs (npm start)', () => {
   it('on Ctrl-C (SIGINT to the whole foreground process group) asks each process to stop exactly once, so each drains', async () => {
-    // Its own process group, as a terminal's foreground job is: Ctrl-C signals every member.
-    const start = spawn(process.execPath, [join(dir, 'start.mjs')], {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const text = output(start);
-    await until(() => text().includes('a: ready') && text().includes('b: ready'));
+    const { start, text } = await startBoth();
     const exited = new Promise<number | null>((resolve) => start.on('exit', (code) => resolve(code)));
 
     process.kill(-(start.pid as number), 'SIGINT');
@@ -71,14 +77,7 @@ describe('scripts/run-side-by-side.mjs (npm start)', () => {
   });
 
   it('when npm start itself is killed with SIGKILL, each process it started stops once (drains) instead of running on', async () => {
-    const start = spawn(process.execPath, [join(dir, 'start.mjs')], {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const text = output(start);
-    await until(() => /a: ready \d+/.test(text()) && /b: ready \d+/.test(text()));
-    const pids = ['a', 'b'].map((name) => Number(new RegExp(`${name}: ready (\\d+)`).exec(text())?.[1]));
+    const { start, text, pids } = await startBoth();
     expect(pids.every((pid) => alive(pid))).toBe(true);
 
     // Only npm start's own process, not its group: the children lead groups of their own.
