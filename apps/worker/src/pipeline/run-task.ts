@@ -164,17 +164,22 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       await reporter.log('changes.pushed', text, { ...published });
       tracker?.step(text);
     }
-    const replyUrl = await replyInReviewThread(deps, task, thread, {
-      summary: outcome.summary,
-      note: base.note,
-      pullRequestUrl: published.pullRequestUrl,
-    });
+    // Each answer is posted at most once per task: a later attempt (this job taken over after its
+    // worker died here) finds the earlier answer instead of posting it again.
+    const replyUrl = await replyInReviewThread(
+      deps,
+      task,
+      thread,
+      { summary: outcome.summary, note: base.note, pullRequestUrl: published.pullRequestUrl },
+      reporter,
+    );
     // No note here: only GitHub pull requests set one, and replyToSource answers Slack, Jira and Sentry.
     const sourceReplyUrl = await replyToSource(
       deps,
       task,
       reporter,
       published.pullRequestUrl ? `${outcome.summary}\n\nPull request: ${published.pullRequestUrl}` : outcome.summary,
+      { answer: true },
     );
     // The row first: the comment and the log then say what it says.
     ended = await settleTask(deps.tasks, taskId, job.attempt, {
