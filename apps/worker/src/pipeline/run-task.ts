@@ -139,7 +139,13 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       },
       reporter,
       signal,
-      (text) => tracker?.step(text),
+      {
+        onStep: (text) => tracker?.step(text),
+        // So far: a run that throws before its result still has its spend recorded (catch below).
+        onUsage: (spent) => {
+          usage = spent;
+        },
+      },
     );
     usage = outcome.usage;
     model = outcome.model ?? model;
