@@ -81,6 +81,26 @@ describe('GitHub results and permissions against the stand-in', () => {
     expect(await adapters.results.defaultBranch({ installationId, repo })).toBe('trunk');
   });
 
+  it('replies in a review thread once per marker, finding its reply past the first page', async () => {
+    const parent = gh.state.addReviewComment({ repo, pullNumber: 2, body: '@agent-bot fix this', user: 'alice' });
+    const marker = '<!-- agent-bot:reply:t-2 -->';
+    // A human quoting the marker must not be taken for our reply.
+    gh.state.addReviewComment({ repo, pullNumber: 2, body: `quoting ${marker}`, user: 'mallory' });
+    const input = { installationId, repo, pullNumber: 2, commentId: parent.id, body: 'Fixed.', marker };
+    const first = await adapters.results.replyToReviewComment(input);
+    for (let i = 0; i < 120; i++) gh.state.addReviewComment({ repo, pullNumber: 2, body: `noise ${i}`, user: 'dave' });
+    const again = await adapters.results.replyToReviewComment(input);
+    expect(first.alreadyPosted).toBeUndefined();
+    expect(again).toEqual({ id: first.id, url: first.url, alreadyPosted: true });
+    const ours = gh.state.reviewComments.filter((c) => c.body.includes(marker) && c.user.endsWith('[bot]'));
+    expect(ours).toEqual([expect.objectContaining({ body: `${marker}\nFixed.`, inReplyToId: parent.id })]);
+    expect(gh.calls('pulls/create-reply-for-review-comment').filter((c) => JSON.stringify(c.body).includes(marker))).toHaveLength(
+      1,
+    );
+    expect(gh.calls('pulls/list-review-comments').length).toBeGreaterThanOrEqual(3);
+    expect(gh.violations()).toEqual([]);
+  });
+
   it('turns a missing repository into a clear error', async () => {
     await expect(adapters.results.defaultBranch({ installationId, repo: 'octo-org/absent' })).rejects.toMatchObject({
       code: 'GITHUB_NOT_FOUND',

@@ -68,14 +68,32 @@ export class OctokitGitHubResults implements GitHubResults {
     }
   }
 
-  async replyToReviewComment(input: Parameters<GitHubResults['replyToReviewComment']>[0]): Promise<{ id: number; url: string }> {
+  async replyToReviewComment(
+    input: Parameters<GitHubResults['replyToReviewComment']>[0],
+  ): Promise<{ id: number; url: string; alreadyPosted?: boolean }> {
     const octokit = this.octokits.for(input.installationId);
+    const { marker } = input;
+    const body = marker && !input.body.includes(marker) ? `${marker}\n${input.body}` : input.body;
     try {
+      if (marker) {
+        // GitHub lists review comments per pull request, not per thread; the marker names the task,
+        // so one of our comments carrying it anywhere on the pull request is this task's reply.
+        const comments = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
+          ...splitRepo(input.repo),
+          pull_number: input.pullNumber,
+          per_page: 100,
+        });
+        // Only our own (bot) comments count: a human quoting the marker must not stop the reply.
+        const existing = comments.find(
+          (c) => c.body.includes(marker) && (c.user?.type === 'Bot' || c.user?.login?.endsWith('[bot]')),
+        );
+        if (existing) return { id: Number(existing.id), url: existing.html_url, alreadyPosted: true };
+      }
       const { data } = await octokit.rest.pulls.createReplyForReviewComment({
         ...splitRepo(input.repo),
         pull_number: input.pullNumber,
         comment_id: input.commentId,
-        body: input.body,
+        body,
       });
       return { id: data.id, url: data.html_url };
     } catch (error) {

@@ -10,16 +10,31 @@ export interface RunnerOutcome {
   sessionId?: string;
 }
 
+export interface ConsumeHooks {
+  /** A step worth showing on the tracking comment. */
+  onStep?: (text: string) => void;
+  /**
+   * What the run has spent so far, each time the runner says: if the run then throws or ends
+   * without a result (a crash, a broken stream, a log write that failed), this is the attempt's usage.
+   */
+  onUsage?: (usage: TaskUsage) => void;
+}
+
 /** Drives a runner to its result, recording every event on the task's log. */
 export async function consumeRunner(
   runner: AgentRunner,
   input: AgentRunInput,
   reporter: TaskReporter,
   signal: AbortSignal,
-  onStep?: (text: string) => void,
+  hooks: ConsumeHooks = {},
 ): Promise<RunnerOutcome> {
+  const { onStep, onUsage } = hooks;
   for await (const event of runner.run(input, signal)) {
     switch (event.kind) {
+      case 'usage':
+        // Before anything that can throw: the spend is known even if the next log write fails.
+        onUsage?.(event.usage);
+        break;
       case 'log':
         await reporter.log('agent.log', event.message);
         break;
@@ -38,6 +53,7 @@ export async function consumeRunner(
         if (event.ok && /^(Write|Edit|MultiEdit|write_file)$/.test(event.name)) onStep?.(`Agent changed files (${event.name})`);
         break;
       case 'result':
+        onUsage?.(event.usage);
         return {
           ok: event.ok,
           summary: event.summary,

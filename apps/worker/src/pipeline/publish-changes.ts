@@ -1,6 +1,8 @@
-import type { IssueThreadRef, Task, TaskWorkspace } from '@agent-bot/contracts';
+import { type IssueThreadRef, type Task, type TaskWorkspace, errorCodeOf } from '@agent-bot/contracts';
 import type { RunTaskDeps } from './pipeline-deps.js';
-import { postInReviewThread, reviewThreadOf } from './review-thread.js';
+import type { PostedReplyData } from './reply-to-source.js';
+import { reviewReplyMarker, reviewThreadOf } from './review-thread.js';
+import type { TaskReporter } from './task-reporter.js';
 import type { WorkBase } from './work-base.js';
 
 export interface PublishedChanges {
@@ -77,16 +79,45 @@ const REVIEW_REPLY_MAX_CHARS = 6000;
  * On a review comment, the answer goes into that review thread too. A reviewer reading only the
  * thread must learn why a fork's change landed in a separate pull request against the default
  * branch, so the note the tracking comment carries is repeated here.
+ *
+ * Posted once per task: the reply carries the task's hidden marker, and an attempt that finds a
+ * reply with it (an earlier attempt posted it and died before settling the task) returns that one.
+ * Best effort like the other replies: a failure is on the task's log, the task's outcome stands.
  */
 export async function replyInReviewThread(
   deps: RunTaskDeps,
   task: Task,
   thread: IssueThreadRef | null,
   reply: ReviewThreadReply,
+  reporter: TaskReporter,
 ): Promise<string | undefined> {
   const review = reviewThreadOf(task);
   if (!deps.github || !thread || !review) return undefined;
-  return postInReviewThread(deps.github.results, review, reviewReplyBody(reply));
+  try {
+    const posted = await deps.github.results.replyToReviewComment({
+      installationId: review.installationId,
+      repo: review.repo,
+      pullNumber: review.issueNumber,
+      commentId: review.commentId,
+      body: reviewReplyBody(reply),
+      marker: reviewReplyMarker(task.id),
+    });
+    const data: PostedReplyData = { channel: 'review-thread', answer: true, url: posted.url };
+    if (posted.alreadyPosted) {
+      await reporter.log('reply.already_posted', 'answer already posted in the review thread by an earlier attempt', { ...data });
+    } else {
+      await reporter.log('reply.posted', 'answer posted in the review thread', { ...data });
+    }
+    return posted.url;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.warn({ err: error, taskId: task.id }, 'review-thread answer not posted');
+    await reporter.log('reply.failed', `answer not posted in the review thread: ${message}`, {
+      channel: 'review-thread',
+      code: errorCodeOf(error),
+    });
+    return undefined;
+  }
 }
 
 /** The reply's text: the summary, then the note as a quote, then the link to the pull request. */

@@ -79,7 +79,7 @@ describe('answers posted back to the source', () => {
       expect(await eventsOf(task.id)).toContainEqual({
         kind: 'reply.posted',
         message: 'answer posted to slack',
-        data: { url: permalink },
+        data: { channel: 'slack', answer: true, url: permalink },
       });
       expect(h.gh.state.comments).toHaveLength(0);
     } finally {
@@ -96,7 +96,7 @@ describe('answers posted back to the source', () => {
       expect(await eventsOf(task.id)).toContainEqual({
         kind: 'reply.failed',
         message: 'answer not posted to slack: Slack refused SLACK_BOT_TOKEN for chat.postMessage: invalid_auth',
-        data: { code: 'REPLY_AUTH_FAILED' },
+        data: { channel: 'slack', code: 'REPLY_AUTH_FAILED' },
       });
     } finally {
       await stop();
@@ -118,7 +118,7 @@ describe('answers posted back to the source', () => {
       expect(await eventsOf(task.id)).toContainEqual({
         kind: 'reply.unconfigured',
         message: 'answer not posted to jira: set JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN to answer on the Jira issue',
-        data: {},
+        data: { channel: 'jira' },
       });
     } finally {
       await stop();

@@ -103,11 +103,14 @@ async function tellReviewThread(ctx: EndingContext, ending: Omit<UnsuccessfulEnd
   const body = unsuccessfulReplyBody({ ...ending, detailsUrl: ctx.tracker.url ?? ctx.tracker.taskUrl });
   try {
     const url = await postInReviewThread(results, review, body);
-    await ctx.reporter.log('reply.posted', 'answer posted in the review thread', { url });
+    await ctx.reporter.log('reply.posted', 'answer posted in the review thread', { channel: 'review-thread', url });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     ctx.log.warn({ err: error }, 'review-thread reply not posted');
-    await ctx.reporter.log('reply.failed', `answer not posted in the review thread: ${message}`, { code: errorCodeOf(error) });
+    await ctx.reporter.log('reply.failed', `answer not posted in the review thread: ${message}`, {
+      channel: 'review-thread',
+      code: errorCodeOf(error),
+    });
   }
 }
 

@@ -14,6 +14,12 @@ export function reviewThreadOf(task: Task): ReviewThreadRef | null {
   return { ...thread, commentId };
 }
 
+/**
+ * The hidden marker of a task's answer in its review thread: how a later attempt finds the answer
+ * an earlier one posted. Not put on ending notices (failed, cancelled, stalled), which may follow it.
+ */
+export const reviewReplyMarker = (taskId: string) => `<!-- agent-bot:reply:${taskId} -->`;
+
 /** Posts `body` in the review thread; the reply's URL. */
 export async function postInReviewThread(results: GitHubResults, thread: ReviewThreadRef, body: string): Promise<string> {
   const posted = await results.replyToReviewComment({

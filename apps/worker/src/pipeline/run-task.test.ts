@@ -226,6 +226,34 @@ describe('runTask', () => {
     expect(await monthlyBudget.spend.monthToDateUsd(installationId)).toBeCloseTo(0.41);
   });
 
+  it('a runner that throws mid-run still costs what it said it spent: retried, then failed, both attempts counted', async () => {
+    const task = await newTask('noop');
+    const spent = (n: number): TaskUsage => ({ inputTokens: 100 * n, outputTokens: 10 * n, costUsd: 0, turns: 1 });
+    const runner: AgentRunner = {
+      name: 'noop',
+      async *run(): AsyncIterable<AgentEvent> {
+        yield { kind: 'usage', usage: spent(1) };
+        yield { kind: 'text', text: 'working' };
+        yield { kind: 'usage', usage: spent(2) };
+        throw new Error('stream broke off');
+      },
+    };
+    const { deps: d } = deps({ noop: runner });
+    await expect(runTask(d, task.id, job(1, 2))).rejects.toThrow('stream broke off');
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'queued', inputTokens: 200, outputTokens: 20, costUsd: 0 });
+    await expect(runTask(d, task.id, job(2, 2))).rejects.toThrow('stream broke off');
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', inputTokens: 400, outputTokens: 40, costUsd: 0 });
+    // Usage is counted, not logged line by line.
+    expect((await taskEvents.list(task.id)).map((e) => e.kind)).toEqual([
+      'started',
+      'agent.text',
+      'retrying',
+      'started',
+      'agent.text',
+      'failed',
+    ]);
+  });
+
   it('fails at once, without retry, when the runner is unavailable', async () => {
     const task = await newTask('ollama');
     const { deps: d } = deps({ noop: scripted('noop', () => []) }, 'noop');

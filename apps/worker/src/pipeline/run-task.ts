@@ -139,7 +139,13 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       },
       reporter,
       signal,
-      (text) => tracker?.step(text),
+      {
+        onStep: (text) => tracker?.step(text),
+        // So far: a run that throws before its result still has its spend recorded (catch below).
+        onUsage: (spent) => {
+          usage = spent;
+        },
+      },
     );
     usage = outcome.usage;
     model = outcome.model ?? model;
@@ -164,17 +170,22 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       await reporter.log('changes.pushed', text, { ...published });
       tracker?.step(text);
     }
-    const replyUrl = await replyInReviewThread(deps, task, thread, {
-      summary: outcome.summary,
-      note: base.note,
-      pullRequestUrl: published.pullRequestUrl,
-    });
+    // Each answer is posted at most once per task: a later attempt (this job taken over after its
+    // worker died here) finds the earlier answer instead of posting it again.
+    const replyUrl = await replyInReviewThread(
+      deps,
+      task,
+      thread,
+      { summary: outcome.summary, note: base.note, pullRequestUrl: published.pullRequestUrl },
+      reporter,
+    );
     // No note here: only GitHub pull requests set one, and replyToSource answers Slack, Jira and Sentry.
     const sourceReplyUrl = await replyToSource(
       deps,
       task,
       reporter,
       published.pullRequestUrl ? `${outcome.summary}\n\nPull request: ${published.pullRequestUrl}` : outcome.summary,
+      { answer: true },
     );
     // The row first: the comment and the log then say what it says.
     ended = await settleTask(deps.tasks, taskId, job.attempt, {

@@ -27,6 +27,12 @@ export type AgentEvent =
   | { kind: 'token'; token: string }
   | { kind: 'tool_call'; name: string; input: Record<string, unknown> }
   | { kind: 'tool_result'; name: string; ok: boolean; summary: string }
+  /**
+   * What the run has spent so far (cumulative), as the provider reported it, said after each model
+   * answer. The `result` carries the final figures; this is what counts when a run never gets to
+   * one (the runner threw, the worker stopped consuming it). No runner invents a cost here.
+   */
+  | { kind: 'usage'; usage: TaskUsage }
   | { kind: 'result'; ok: boolean; summary: string; usage: TaskUsage; sessionId?: string; errorCode?: string; model?: string };
 
 export interface AgentRunner {

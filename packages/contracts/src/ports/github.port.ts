@@ -45,14 +45,20 @@ export interface GitHubResults {
     body: string;
     draft: boolean;
   }): Promise<{ number: number; url: string }>;
-  /** Replies in the review thread of `commentId` on pull request `pullNumber`. */
+  /**
+   * Replies in the review thread of `commentId` on pull request `pullNumber`. With `marker` (a
+   * hidden HTML comment naming the task, kept in the body) the reply is posted once: when one of the
+   * app's review comments on the pull request already carries it (an earlier attempt posted it and
+   * died before recording that), that one is returned with `alreadyPosted: true` and nothing is sent.
+   */
   replyToReviewComment(input: {
     installationId: string;
     repo: string;
     pullNumber: number;
     commentId: number;
     body: string;
-  }): Promise<{ id: number; url: string }>;
+    marker?: string;
+  }): Promise<{ id: number; url: string; alreadyPosted?: boolean }>;
   defaultBranch(input: { installationId: string; repo: string }): Promise<string>;
   /** Where pull request `pullNumber` of `repo` takes its changes from (a read, safe to repeat). */
   pullRequestHead(input: { installationId: string; repo: string; pullNumber: number }): Promise<PullRequestHead>;

@@ -72,4 +72,9 @@ export interface TaskEventRepository {
   append(taskId: string, event: NewTaskEvent): Promise<TaskEvent>;
   /** Events in order; `afterId` resumes a stream without gaps or repeats. */
   list(taskId: string, options?: { afterId?: string; limit?: number }): Promise<TaskEvent[]>;
+  /**
+   * The task's events of one kind, in order, however long its log: how a later attempt learns what
+   * an earlier one did (e.g. the replies it posted before it died).
+   */
+  listOfKind(taskId: string, kind: string): Promise<TaskEvent[]>;
 }

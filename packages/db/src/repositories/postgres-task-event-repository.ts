@@ -39,4 +39,11 @@ export class PostgresTaskEventRepository implements TaskEventRepository {
       select * from task_events where task_id = ${taskId} and id > ${afterId} order by id limit ${limit}`;
     return rows.map(toTaskEvent);
   }
+
+  async listOfKind(taskId: string, kind: string): Promise<TaskEvent[]> {
+    // task_events_task_idx narrows to the task; its events of other kinds are filtered out.
+    const rows = await this.sql<TaskEventRow[]>`
+      select * from task_events where task_id = ${taskId} and kind = ${kind} order by id`;
+    return rows.map(toTaskEvent);
+  }
 }

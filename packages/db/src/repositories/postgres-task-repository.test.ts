@@ -294,4 +294,21 @@ describe('PostgresTaskEventRepository', () => {
     await events.append(b.id, { kind: 'x', message: 'for b' });
     expect((await events.list(a.id, { afterId: 'nonsense' })).map((e) => e.message)).toEqual(['for a']);
   });
+
+  it("lists one kind of a task's events, past the length one page of list() returns", async () => {
+    const task = await tasks.create(request());
+    const other = await tasks.create(request());
+    await events.append(task.id, { kind: 'reply.posted', message: 'first', data: { channel: 'slack' } });
+    await db.sql`
+      insert into task_events (task_id, kind, message)
+      select ${task.id}, 'agent.log', 'line ' || n from generate_series(1, 1200) as n`;
+    await events.append(task.id, { kind: 'reply.posted', message: 'second', data: { channel: 'jira' } });
+    await events.append(other.id, { kind: 'reply.posted', message: 'not this task' });
+    const found = await events.listOfKind(task.id, 'reply.posted');
+    expect(found.map((e) => [e.message, e.data])).toEqual([
+      ['first', { channel: 'slack' }],
+      ['second', { channel: 'jira' }],
+    ]);
+    expect(await events.listOfKind(task.id, 'nothing')).toEqual([]);
+  });
 });

@@ -173,4 +173,38 @@ describe('ClaudeCodeRunner with the real CLI against the Messages API stand-in',
       return !ps.includes(`sleep ${marker}`) && !ps.includes(runsDir);
     });
   });
+
+  describe('what a failed run spent (the stand-in reports 1200 input and 300 output tokens per answer)', () => {
+    it("killed at the time limit after a turn: that turn's tokens as the API reported them, and no cost", async () => {
+      writeFileSync(join(workdir, 'notes.txt'), 'hello\n');
+      const { events, result } = await run(
+        [{ kind: 'tool_use', name: 'Read', input: { file_path: join(workdir, 'notes.txt') } }, { kind: 'hang' }],
+        { timeoutMs: 8000 },
+      );
+      expect(result).toMatchObject({ ok: false, errorCode: 'TASK_TIMEOUT' });
+      // No result line: the figures come from the answer's stream events (message_start and
+      // message_delta), not a guess; the CLI prices only in its result, so the cost stays 0.
+      expect(result.usage).toEqual({ inputTokens: 1200, outputTokens: 300, costUsd: 0, turns: 1 });
+      expect(events).toContainEqual({ kind: 'usage', usage: { inputTokens: 1200, outputTokens: 300, costUsd: 0, turns: 1 } });
+      expect(events).toContainEqual({ kind: 'log', message: expect.stringContaining('claude ended without a result') });
+    });
+
+    it("a model API 500 after a turn: the CLI's own totals and price for the turn that was answered", async () => {
+      writeFileSync(join(workdir, 'notes.txt'), 'hello\n');
+      const { events, result } = await run([
+        { kind: 'tool_use', name: 'Read', input: { file_path: join(workdir, 'notes.txt') } },
+        { kind: 'error', status: 500 },
+      ]);
+      expect(result).toMatchObject({ ok: false, errorCode: 'MODEL_API_ERROR' });
+      expect(result.usage).toMatchObject({ inputTokens: 1200, outputTokens: 300 });
+      expect(result.usage.costUsd).toBeGreaterThan(0);
+      // Said while the run went on, before the failure.
+      const usageEvents = events.filter((e) => e.kind === 'usage');
+      expect(usageEvents.at(-1)).toEqual({
+        kind: 'usage',
+        usage: { inputTokens: 1200, outputTokens: 300, costUsd: 0, turns: 1 },
+      });
+      expect(events.indexOf(usageEvents[0] as AgentEvent)).toBeLessThan(events.findIndex((e) => e.kind === 'tool_result'));
+    });
+  });
 });

@@ -94,6 +94,8 @@ export class ClaudeCodeRunner implements AgentRunner {
         const parsed = parser.parse(raw);
         model ??= parsed.model;
         for (const event of parsed.events) yield event;
+        // Said at once, so what a run spent is known even if it never gets to its result.
+        if (parsed.usage) yield { kind: 'usage', usage: parsed.usage };
         if (parsed.result) result = parsed.result;
         if (parsed.apiRetry?.status === 401) kill(describeApiError(401, parsed.apiRetry.detail));
         const maxTokens = input.limits.maxTokens;
@@ -102,7 +104,13 @@ export class ClaudeCodeRunner implements AgentRunner {
         }
       }
       const finished = await child;
-      const usage = usageOf(result, parser.tokensSoFar);
+      const usage = usageOf(result, parser.usageSoFar());
+      if (!result && usage.inputTokens + usage.outputTokens > 0) {
+        yield {
+          kind: 'log',
+          message: `claude ended without a result: ${usage.inputTokens} input and ${usage.outputTokens} output tokens over ${usage.turns ?? 0} model answer(s) are recorded; the CLI prices a run only in its result, so no cost is`,
+        };
+      }
       yield this.resultEvent({
         result,
         stop,
@@ -127,6 +135,9 @@ export class ClaudeCodeRunner implements AgentRunner {
       '--output-format',
       'stream-json',
       '--verbose',
+      // The raw stream events carry each answer's final output tokens (message_delta): a run
+      // killed before its result line still knows what it spent.
+      '--include-partial-messages',
       '--max-turns',
       String(input.limits.maxTurns ?? this.options.maxTurns),
       '--max-budget-usd',

@@ -1,4 +1,5 @@
 import type { AgentEvent, TaskUsage } from '@agent-bot/contracts';
+import { MessageUsage, type ReportedUsage } from './message-usage.js';
 
 /** The `result` line of `--output-format stream-json`, the fields we use. */
 export interface ClaudeResultLine {
@@ -47,15 +48,23 @@ type Line =
         id?: string;
         model?: string;
         content: ContentBlock[];
-        usage?: { input_tokens?: number; output_tokens?: number };
+        usage?: ReportedUsage;
       };
     }
   | { type: 'user'; message: { content: ContentBlock[] | string } }
+  /** A raw Messages API stream event (`--include-partial-messages`); only usage is read from them. */
+  | {
+      type: 'stream_event';
+      parent_tool_use_id?: string | null;
+      event: { type: string; message?: { id?: string; usage?: ReportedUsage }; usage?: ReportedUsage };
+    }
   | ClaudeResultLine;
 
 /** What a line told us besides events: usage so far, a retry of a failed API call, the result. */
 export interface ParsedLine {
   events: AgentEvent[];
+  /** The run's usage so far, when this line changed it. */
+  usage?: TaskUsage;
   result?: ClaudeResultLine;
   apiRetry?: { status?: number; detail: string };
   model?: string;
@@ -63,17 +72,23 @@ export interface ParsedLine {
 
 /**
  * Turns one stream-json line into agent events. Tool names of results are remembered by tool use id,
- * and token usage is summed per API message (the CLI repeats a message's usage on each of its blocks).
+ * and token usage is summed per API message (see MessageUsage): the `assistant` lines carry a
+ * message's usage as it started (output often 1), its `message_delta` stream event the final output.
  */
 export class StreamJsonParser {
   private readonly toolNames = new Map<string, string>();
-  private readonly messageTokens = new Map<string, number>();
+  private readonly usage = new MessageUsage();
+  /** The message each stream (the main agent, or a sub-agent's tool use) is answering now. */
+  private readonly streaming = new Map<string, string>();
 
   /** Input + output tokens seen so far (for the token budget while the run is going). */
   get tokensSoFar(): number {
-    let sum = 0;
-    for (const value of this.messageTokens.values()) sum += value;
-    return sum;
+    return this.usage.tokens;
+  }
+
+  /** What the model's answers so far reported (no cost: only the result line has one). */
+  usageSoFar(): TaskUsage {
+    return this.usage.total();
   }
 
   parse(raw: string): ParsedLine {
@@ -100,8 +115,9 @@ export class StreamJsonParser {
         return { events: [] };
       case 'assistant': {
         const usage = line.message.usage;
-        if (usage && line.message.id)
-          this.messageTokens.set(line.message.id, (usage.input_tokens ?? 0) + (usage.output_tokens ?? 0));
+        // The CLI's own error notices come as '<synthetic>' messages: no model answered them.
+        const counted = usage && line.message.id && line.message.model !== '<synthetic>';
+        const changed = counted ? this.usage.add(line.message.id as string, usage) : false;
         const events: AgentEvent[] = [];
         for (const block of line.message.content ?? []) {
           if (block.type === 'text' && block.text) events.push({ kind: 'text', text: block.text });
@@ -110,8 +126,10 @@ export class StreamJsonParser {
             events.push({ kind: 'tool_call', name: block.name, input: block.input ?? {} });
           }
         }
-        return { events, model: line.message.model };
+        return { events, model: line.message.model, ...(changed ? { usage: this.usage.total() } : {}) };
       }
+      case 'stream_event':
+        return this.streamEvent(line);
       case 'user': {
         const content = Array.isArray(line.message.content) ? line.message.content : [];
         const events: AgentEvent[] = content
@@ -130,11 +148,30 @@ export class StreamJsonParser {
         return { events: [] };
     }
   }
+
+  /** `message_start` names the message and its input; `message_delta` brings its final output. */
+  private streamEvent(line: Extract<Line, { type: 'stream_event' }>): ParsedLine {
+    const stream = line.parent_tool_use_id ?? '';
+    const { event } = line;
+    let changed = false;
+    if (event.type === 'message_start' && event.message) {
+      const id = event.message.id ?? `${stream}#${this.streaming.size}`;
+      this.streaming.set(stream, id);
+      if (event.message.usage) changed = this.usage.add(id, event.message.usage);
+    } else if (event.type === 'message_delta' && event.usage) {
+      const id = this.streaming.get(stream);
+      if (id) changed = this.usage.add(id, event.usage);
+    }
+    return changed ? { events: [], usage: this.usage.total() } : { events: [] };
+  }
 }
 
-export function usageOf(result: ClaudeResultLine | undefined, fallbackTokens: number): TaskUsage {
-  if (!result?.usage)
-    return { inputTokens: fallbackTokens, outputTokens: 0, costUsd: result?.total_cost_usd ?? 0, turns: result?.num_turns };
+/**
+ * The run's usage: the result line's figures (the CLI's totals and its price) when there is one;
+ * otherwise what the model's answers reported so far, with no cost (none was reported).
+ */
+export function usageOf(result: ClaudeResultLine | undefined, soFar: TaskUsage): TaskUsage {
+  if (!result?.usage) return { ...soFar, costUsd: result?.total_cost_usd ?? 0, turns: result?.num_turns ?? soFar.turns };
   const u = result.usage;
   return {
     inputTokens: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0),

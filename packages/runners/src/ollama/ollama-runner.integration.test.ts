@@ -107,4 +107,18 @@ describe('OllamaRunner through the official client', () => {
     expect(result).toMatchObject({ ok: false, errorCode: 'TASK_BUDGET_TOKENS' });
     expect(result.summary).toContain('TASK_MAX_TOKENS');
   });
+
+  it("a server error after a turn: the failed result and the usage said before it hold that turn's eval counts", async () => {
+    const runner = await runnerWith([
+      { kind: 'tool_calls', calls: [{ name: 'list_files', arguments: {} }] },
+      { kind: 'error', status: 500, message: 'model crashed' },
+    ]);
+    const { events, result } = await collect(runner);
+    expect(result).toMatchObject({ ok: false, errorCode: 'MODEL_API_ERROR' });
+    // The stand-in reports 200 prompt and 50 eval tokens per answer; Ollama has no price.
+    expect(result.usage).toMatchObject({ inputTokens: 200, outputTokens: 50, costUsd: 0 });
+    expect(events.filter((e) => e.kind === 'usage')).toEqual([
+      { kind: 'usage', usage: { inputTokens: 200, outputTokens: 50, costUsd: 0, turns: 1 } },
+    ]);
+  });
 });

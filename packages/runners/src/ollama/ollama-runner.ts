@@ -90,6 +90,8 @@ export class OllamaRunner implements AgentRunner {
             usage.outputTokens += chunk.eval_count ?? 0;
           }
         }
+        // A turn cut off before its last chunk reported no counts, so none are added for it.
+        yield { kind: 'usage', usage: { ...usage } };
         if (text) yield { kind: 'text', text };
         const maxTokens = input.limits.maxTokens;
         if (maxTokens !== undefined && usage.inputTokens + usage.outputTokens > maxTokens) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type StandInInstallation, type StandInRepo, randomToken } from './state.js';
+import { type StandInInstallation, type StandInRepo, type StandInReviewComment, randomToken } from './state.js';
 import { type Handler, type HandlerContext, type HandlerResult, json, notFound, unauthorized } from './types.js';
 
 /** Handlers for the REST operations agent-bot uses, keyed by the description's operationId. */
@@ -52,6 +52,17 @@ function commentJson(
     url: `${ctx.apiUrl}/repos/${c.repo}/issues/comments/${c.id}`,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
+  };
+}
+
+function reviewCommentJson(ctx: HandlerContext, c: StandInReviewComment) {
+  return {
+    id: c.id,
+    body: c.body,
+    in_reply_to_id: c.inReplyToId,
+    user: { login: c.user, type: c.user.endsWith('[bot]') ? 'Bot' : 'User' },
+    html_url: `${ctx.webUrl}/${c.repo}/pull/${c.pullNumber}#discussion_r${c.id}`,
+    pull_request_url: `${ctx.apiUrl}/repos/${c.repo}/pulls/${c.pullNumber}`,
   };
 }
 
@@ -387,6 +398,24 @@ export const restHandlers: Record<string, Handler> = {
     });
   },
 
+  'pulls/list-review-comments': (ctx) => {
+    const repo = reachableRepo(ctx);
+    if (isResult(repo)) return repo;
+    const pullNumber = Number(ctx.pathParams.pull_number);
+    const all = ctx.state.reviewComments.filter((c) => c.repo === repo.fullName && c.pullNumber === pullNumber);
+    const perPage = Math.min(Number(ctx.query.get('per_page') ?? 30), 100);
+    const page = Number(ctx.query.get('page') ?? 1);
+    const headers: Record<string, string> = {};
+    if (page * perPage < all.length) {
+      headers.link = `<${ctx.apiUrl}/repos/${repo.fullName}/pulls/${pullNumber}/comments?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+    }
+    return json(
+      200,
+      all.slice((page - 1) * perPage, page * perPage).map((c) => reviewCommentJson(ctx, c)),
+      headers,
+    );
+  },
+
   'pulls/create-reply-for-review-comment': (ctx) => {
     const repo = reachableRepo(ctx);
     if (isResult(repo)) return repo;
@@ -404,12 +433,6 @@ export const restHandlers: Record<string, Handler> = {
       inReplyToId: parent.inReplyToId ?? parent.id,
     };
     ctx.state.reviewComments.push(reply);
-    return json(201, {
-      id: reply.id,
-      body: reply.body,
-      in_reply_to_id: reply.inReplyToId,
-      user: { login: reply.user },
-      html_url: `${ctx.webUrl}/${repo.fullName}/pull/${pullNumber}#discussion_r${reply.id}`,
-    });
+    return json(201, reviewCommentJson(ctx, reply));
   },
 };
