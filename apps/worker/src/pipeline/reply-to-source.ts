@@ -11,7 +11,7 @@ const REPLY_SOURCES = new Set<Task['source']>(['slack', 'jira', 'sentry']);
  * nothing could be posted, why (a missing setting, a refused token, an API error).
  */
 export async function replyToSource(
-  deps: RunTaskDeps,
+  deps: Pick<RunTaskDeps, 'replies' | 'repliesMissing' | 'logger'>,
   task: Task,
   reporter: TaskReporter,
   text: string,
