@@ -256,4 +256,19 @@ describe('the ending sweep', () => {
     expect(ours(task.id)[0]?.body).toContain('cancelled by alice');
     expect(await endingReportedAt(task.id)).toBeInstanceOf(Date);
   });
+
+  it('gives up at once on a comment whose repository is gone (404), and says so on the task log', async () => {
+    const task = await h.createTask({ repo: 'octo-org/deleted' });
+    await h.tasks.markRunning(task.id, 1);
+    await h.tasks.markFailed(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'boom' });
+    await settledLongAgo(task.id);
+    const { sweep, metrics } = sweeper();
+    expect(await sweep()).toBe(0);
+    expect(await endingReportedAt(task.id)).toBeInstanceOf(Date);
+    const log = await new PostgresTaskEventRepository(h.db.sql).list(task.id);
+    expect(log.at(-1)).toMatchObject({ kind: 'ending.abandoned', message: expect.stringContaining('is gone') });
+    expect(await metrics.registry.getSingleMetricAsString('agentbot_task_endings_swept_total')).toContain(
+      'agentbot_task_endings_swept_total{outcome="gave_up"} 1',
+    );
+  });
 });

@@ -1,4 +1,11 @@
-import type { EventBus, GitHubResults, Task, TaskEventRepository, TaskRepository } from '@agent-bot/contracts';
+import {
+  type EventBus,
+  type GitHubResults,
+  type Task,
+  type TaskEventRepository,
+  type TaskRepository,
+  errorCodeOf,
+} from '@agent-bot/contracts';
 import type { Logger, Metrics } from '@agent-bot/observability';
 import { finalBodyFromRow, unsuccessfulEndingOf } from './ending-from-row.js';
 import type { RunTaskDeps } from './pipeline-deps.js';
@@ -43,8 +50,8 @@ const DAY_MS = 24 * 60 * 60_000;
  * replies a failure or cancel owes (review thread, Slack, Jira, Sentry). A worker records right
  * after its comment and before its replies, so a task here had no reply posted yet and gets one
  * here, once; a slow worker that records first keeps them. A comment that cannot be written is
- * tried again after `retryAfterMs`, and given up `giveUpAfterMs` after the settle, so a task whose
- * issue was deleted or whose app was removed is not tried forever.
+ * tried again after `retryAfterMs`, and given up `giveUpAfterMs` after the settle (at once when
+ * GitHub answers 404: the issue or repository is gone), so such a task is not tried forever.
  */
 export function createEndingSweep(options: EndingSweepOptions): { sweep(): Promise<number> } {
   const retryAfterMs = options.retryAfterMs ?? options.graceMs;
@@ -67,7 +74,9 @@ export function createEndingSweep(options: EndingSweepOptions): { sweep(): Promi
       detailsUrl = await writeComment(task, results);
     } catch (error) {
       const age = Date.now() - (task.finishedAt ?? task.createdAt).getTime();
-      if (age < giveUpAfterMs) {
+      // The issue or repository is gone (or the app no longer sees it): no retry will find it.
+      const gone = errorCodeOf(error) === 'GITHUB_NOT_FOUND';
+      if (!gone && age < giveUpAfterMs) {
         log.warn({ err: error }, 'ending sweep: final comment not written; tried again later');
         options.metrics?.taskEndingsSweptTotal.inc({ outcome: 'retry' });
         return false;
@@ -77,7 +86,9 @@ export function createEndingSweep(options: EndingSweepOptions): { sweep(): Promi
       log.warn({ err: error }, 'ending sweep: gave up on the final comment');
       await reporterFor(task).log(
         'ending.abandoned',
-        `the final comment could not be written for ${Math.round(giveUpAfterMs / 3600_000)} h; given up: ${message}`,
+        gone
+          ? `the final comment cannot be written (its issue or repository is gone); given up: ${message}`
+          : `the final comment could not be written for ${Math.round(giveUpAfterMs / 3600_000)} h; given up: ${message}`,
       );
       options.metrics?.taskEndingsSweptTotal.inc({ outcome: 'gave_up' });
       return false;
