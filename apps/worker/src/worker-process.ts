@@ -24,6 +24,7 @@ import {
 import closeWithGrace from 'close-with-grace';
 import { buildPipelineDeps } from './build-pipeline-deps.js';
 import { buildHealthServer } from './health-server.js';
+import { createEndingSweep } from './pipeline/ending-sweep.js';
 import { startStallDetector } from './pipeline/stall-detector.js';
 import { TaskReporter } from './pipeline/task-reporter.js';
 import { workerGitHub } from './resolve-github.js';
@@ -103,10 +104,27 @@ export async function runWorkerProcess(config: AppConfig, options: WorkerProcess
   // counts as still pending) instead of waiting for Redis to return.
   const jobsRedis = createRedis(config.redis.url, 'producer');
   const jobs = new BullMqJobQueue({ connection: jobsRedis, prefix: config.redis.prefix });
+  const results = async () => (await github())?.results;
+  // Settled tasks whose worker stopped before telling anyone: their comment is written from the
+  // row once TASK_STALL_SECONDS have passed since the settle (the same patience as for a heartbeat).
+  const endings = createEndingSweep({
+    tasks,
+    taskEvents,
+    events,
+    results,
+    replies: pipeline,
+    logger,
+    metrics,
+    publicUrl: config.server.publicUrl,
+    graceMs: config.agents.stallMs,
+    stallThresholdMs: config.agents.stallMs,
+  });
   const stallDetector = startStallDetector({
     stalled: new PostgresStalledTasks(sql),
+    tasks,
+    endings,
     jobs,
-    results: async () => (await github())?.results,
+    results,
     logger,
     publicUrl: config.server.publicUrl,
     thresholdMs: config.agents.stallMs,

@@ -57,6 +57,12 @@ export function createMetrics(options: MetricsOptions = {}) {
       help: 'Jobs found stalled (their worker died or hung) and handed to another worker.',
       registers,
     }),
+    taskEndingsSweptTotal: new Counter({
+      name: 'agentbot_task_endings_swept_total',
+      help: 'Settled tasks whose ending the sweep told because their worker stopped first: reported, retry (comment not written), gave_up.',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     ingestDurationSeconds: new Histogram({
       name: 'agentbot_webhook_ingest_duration_seconds',
       help: 'Time from request to acknowledgement for a webhook delivery.',

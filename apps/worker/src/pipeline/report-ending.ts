@@ -5,7 +5,7 @@ import { replyToSource } from './reply-to-source.js';
 import { type UnsuccessfulEnding, postInReviewThread, reviewThreadOf, unsuccessfulReplyBody } from './review-thread.js';
 import type { Settled } from './settle-task.js';
 import type { TaskReporter } from './task-reporter.js';
-import type { TrackingComment } from './tracking-comment.js';
+import type { FinalReport, TrackingComment } from './tracking-comment.js';
 
 /** Where and with what an attempt reports its end. */
 export interface EndingContext {
@@ -32,22 +32,32 @@ export interface EndingDetails {
 }
 
 /**
- * Tells everyone what the row says, in one order: the tracking comment, the replies, the task's
- * log, the live status, the metrics. Called only after settleTask wrote (or read) the row, so each
- * of them can only repeat it.
+ * Tells everyone what the row says, in one order: the tracking comment, then the row records that
+ * the ending was told (markEndingReported), then the replies, the task's log, the live status, the
+ * metrics. Called only after settleTask wrote (or read) the row, so each of them can only repeat it.
+ *
+ * A worker that dies between the settle and the record leaves the ending to the ending sweep
+ * (ending-sweep.ts), which writes the comment from the row. So does a comment that could not be
+ * written (GitHub down): the replies link to that comment and are left to the sweep with it.
+ * Whoever records the ending (this attempt or the sweep; the record is conditional) posts the
+ * replies, so they are never posted twice; a worker that dies right after recording loses them.
  */
 export async function reportEnding(ctx: EndingContext, settled: Settled, details: EndingDetails): Promise<void> {
   const { deps, task, reporter, tracker, runner, model, usage, durationMs } = ctx;
   const report = { usage, durationMs, runner, model };
   switch (settled.as) {
     case 'succeeded':
-      await tracker?.finish({
-        ok: true,
-        summary: details.summary,
-        note: details.note,
-        pullRequestUrl: details.pullRequestUrl,
-        ...report,
-      });
+      // Its replies (review thread, source) went out before the settle, with the result.
+      await recordTold(
+        ctx,
+        await finishComment(tracker, {
+          ok: true,
+          summary: details.summary,
+          note: details.note,
+          pullRequestUrl: details.pullRequestUrl,
+          ...report,
+        }),
+      );
       await reporter.log('succeeded', details.summary, { ...usage, pullRequestUrl: details.pullRequestUrl });
       await reporter.status('succeeded');
       deps.metrics.tasksTotal.inc({ status: 'succeeded', runner });
@@ -55,23 +65,34 @@ export async function reportEnding(ctx: EndingContext, settled: Settled, details
       return;
     case 'failed': {
       const code = details.code ?? 'INTERNAL';
-      await tracker?.finish({ ok: false, summary: details.summary, errorCode: code, ...report });
-      await tellReviewThread(ctx, { kind: 'failed', code, message: details.summary });
-      await replyToSource(deps, task, reporter, `agent-bot failed (${code}): ${details.summary}`);
+      const written = await finishComment(tracker, { ok: false, summary: details.summary, errorCode: code, ...report });
+      if (await recordTold(ctx, written)) {
+        await tellReviewThread(ctx, { kind: 'failed', code, message: details.summary });
+        await replyToSource(deps, task, reporter, `agent-bot failed (${code}): ${details.summary}`);
+      }
       await reporter.log('failed', details.summary, { code });
       await reporter.status('failed', details.summary);
       deps.metrics.tasksTotal.inc({ status: 'failed', runner });
       deps.metrics.taskDurationSeconds.observe({ status: 'failed', runner }, durationMs / 1000);
       return;
     }
-    case 'cancelled':
-      await tracker?.finish({ ok: false, cancelled: true, summary: settled.reason, errorCode: 'TASK_CANCELLED', ...report });
-      await tellReviewThread(ctx, { kind: 'cancelled', message: settled.reason });
-      await replyToSource(deps, task, reporter, `agent-bot stopped: ${settled.reason}`);
+    case 'cancelled': {
+      const written = await finishComment(tracker, {
+        ok: false,
+        cancelled: true,
+        summary: settled.reason,
+        errorCode: 'TASK_CANCELLED',
+        ...report,
+      });
+      if (await recordTold(ctx, written)) {
+        await tellReviewThread(ctx, { kind: 'cancelled', message: settled.reason });
+        await replyToSource(deps, task, reporter, `agent-bot stopped: ${settled.reason}`);
+      }
       await reporter.log('cancelled', settled.reason, { code: 'TASK_CANCELLED' });
       await reporter.status('cancelled', settled.reason);
       deps.metrics.tasksTotal.inc({ status: 'cancelled', runner });
       return;
+    }
     case 'retrying':
       await reporter.log('retrying', `attempt ${ctx.attempt} failed: ${details.summary}`, { code: details.code });
       await reporter.status('queued', details.summary);
@@ -88,6 +109,29 @@ export async function reportEnding(ctx: EndingContext, settled: Settled, details
       const exhaustive: never = settled;
       ctx.log.error({ settled: exhaustive }, 'unknown ending');
     }
+  }
+}
+
+/** True when the final comment is written, or there is none to write (not a GitHub thread, no GitHub App). */
+async function finishComment(tracker: TrackingComment | undefined, report: FinalReport): Promise<boolean> {
+  return tracker ? tracker.finish(report) : true;
+}
+
+/**
+ * Records on the row that the ending was told, once its comment was written; true when this
+ * attempt recorded it (and so posts the replies). Left unrecorded when the comment was not written,
+ * or when the record fails: the ending sweep then tells it (comment and replies) later.
+ */
+async function recordTold(ctx: EndingContext, written: boolean): Promise<boolean> {
+  if (!written) {
+    await ctx.reporter.log('ending.unreported', 'the final comment could not be written; the ending sweep will write it');
+    return false;
+  }
+  try {
+    return await ctx.deps.tasks.markEndingReported(ctx.task.id);
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'ending not recorded as reported; the ending sweep will report it');
+    return false;
   }
 }
 

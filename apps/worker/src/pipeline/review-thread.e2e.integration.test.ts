@@ -88,6 +88,7 @@ describe('the review thread a task came from', () => {
     const logger = createLogger({ name: 't', level: 'silent' });
     const detector = startStallDetector({
       stalled: new PostgresStalledTasks(h.db.sql),
+      tasks: h.tasks,
       jobs: h.queue,
       results: createGitHubAdapters({ ...h.githubParams, baseUrl: h.githubParams.apiUrl, logger }).results,
       logger,

@@ -124,6 +124,7 @@ async function listen(taskId: string) {
 /** A cancelled task as every viewer sees it: the row, the stored log and the live status events. */
 async function expectCancelledEverywhere(taskId: string, live: Awaited<ReturnType<typeof listen>>): Promise<void> {
   expect(await tasks.get(taskId)).toMatchObject({ status: 'cancelled', errorCode: 'TASK_CANCELLED', publishingAt: null });
+  expect(await endingReported(taskId)).toBe(true);
   const kinds = (await taskEvents.list(taskId)).map((e) => e.kind);
   expect(kinds).toEqual(['started', 'agent.text', 'cancelled']);
   await waitFor('live events', () => live.seen.filter((e) => e.kind === 'task.status').length === 2);
@@ -132,6 +133,12 @@ async function expectCancelledEverywhere(taskId: string, live: Awaited<ReturnTyp
     'cancelled',
   ]);
   await live.unsubscribe();
+}
+
+/** Whether the task's ending is recorded as told (else the ending sweep would tell it). */
+async function endingReported(taskId: string): Promise<boolean> {
+  const [row] = await db.sql<{ at: Date | null }[]>`select ending_reported_at as at from tasks where id = ${taskId}`;
+  return row?.at instanceof Date;
 }
 
 describe('runTask', () => {
@@ -150,6 +157,7 @@ describe('runTask', () => {
 
     const stored = await tasks.get(task.id);
     expect(stored).toMatchObject({ status: 'succeeded', attempts: 1, inputTokens: 10, outputTokens: 5, costUsd: 0.01 });
+    expect(await endingReported(task.id)).toBe(true);
     expect(stored?.result).toMatchObject({ summary: 'all good' });
     expect(stored?.durationMs).toBeGreaterThanOrEqual(0);
     const log = await taskEvents.list(task.id);
@@ -185,9 +193,12 @@ describe('runTask', () => {
 
     await expect(runTask(d, task.id, job(1, 2))).rejects.toThrow('model overloaded');
     expect(await tasks.get(task.id)).toMatchObject({ status: 'queued', errorCode: 'INTERNAL', errorMessage: 'model overloaded' });
+    expect(await endingReported(task.id)).toBe(false);
 
     await expect(runTask(d, task.id, job(2, 2))).rejects.toThrow('model overloaded');
     expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', attempts: 2, errorMessage: 'model overloaded' });
+    // Told by this attempt (it has no comment to write): the ending sweep never takes it.
+    expect(await endingReported(task.id)).toBe(true);
     const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
     expect(kinds).toEqual(['started', 'retrying', 'started', 'failed']);
     expect(runner.calls).toBe(2);
@@ -323,6 +334,8 @@ describe('runTask', () => {
     });
     const kinds = (await taskEvents.list(task.id)).map((e) => e.kind);
     expect(kinds).toEqual(['started', 'agent.text', 'superseded']);
+    // Whoever settled it tells it (or the ending sweep does): not this attempt.
+    expect(await endingReported(task.id)).toBe(false);
   });
 
   it.each([

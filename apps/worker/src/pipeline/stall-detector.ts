@@ -1,10 +1,12 @@
-import type { GitHubResults, JobQueue, StalledTasks, Task } from '@agent-bot/contracts';
+import type { GitHubResults, JobQueue, StalledTasks, Task, TaskRepository } from '@agent-bot/contracts';
 import type { Logger } from '@agent-bot/observability';
 import { postInReviewThread, reviewThreadOf, unsuccessfulReplyBody } from './review-thread.js';
 import { stalledBody, threadOf, trackingMarker } from './tracking-comment.js';
 
 export interface StallDetectorOptions {
   stalled: StalledTasks;
+  /** Records a stalled task's ending as told once its comment says so (else the ending sweep tells it). */
+  tasks: Pick<TaskRepository, 'markEndingReported'>;
   /** Whether a task's job (its id is the task id) can still be taken over by a worker. */
   jobs: Pick<JobQueue, 'pending'>;
   /** Where tracking comments live: ports, or a function asked per sweep (an app may appear later). */
@@ -16,11 +18,18 @@ export interface StallDetectorOptions {
   intervalMs?: number;
   /** Told about each stalled task (task log, live status, metrics). */
   onStalled?: (task: Task) => Promise<void>;
+  /**
+   * Run after each stall sweep, in the same timer: the ending sweep (ending-sweep.ts), which tells
+   * endings whose worker stopped after settling them (a stalled task's too, if this detector stopped
+   * before writing its comment).
+   */
+  endings?: { sweep(): Promise<number> };
 }
 
 /**
  * Finds running tasks whose worker stopped heartbeating, marks them failed (TASK_STALLED) and
- * rewrites their tracking comment with how to retry, so no comment stays on "working" forever.
+ * rewrites their tracking comment with how to retry, so no comment stays on "working" forever
+ * (and, with `endings`, tells the endings of settled tasks whose worker stopped before telling).
  * Marking is one conditional UPDATE, so several workers running the detector each handle a task
  * at most once.
  *
@@ -54,18 +63,23 @@ export function startStallDetector(options: StallDetectorOptions): { sweep(): Pr
       options.logger.warn({ taskId: task.id, publishing: task.publishingAt !== null }, 'task stalled: no heartbeat');
       await options.onStalled?.(task).catch(() => undefined);
       const thread = threadOf(task);
-      if (!thread || !results) continue;
+      if (!thread) {
+        await options.tasks.markEndingReported(task.id).catch(() => undefined);
+        continue;
+      }
+      if (!results) continue;
       const comment = await results
         .upsertTrackingComment(thread, trackingMarker(task.id), stalledBody(task, options.publicUrl, options.thresholdMs))
         .catch((error: unknown) => options.logger.warn({ err: error, taskId: task.id }, 'stalled comment not written'));
+      // Not written, or not recorded: the ending sweep writes the comment and the reply later.
+      if (!comment || !(await options.tasks.markEndingReported(task.id).catch(() => false))) continue;
       // A task asked for in a review thread says so there too, linking to the comment.
       const review = reviewThreadOf(task);
       if (!review) continue;
-      const detailsUrl = comment?.url ?? `${options.publicUrl.replace(/\/+$/, '')}/tasks/${task.id}`;
       await postInReviewThread(
         results,
         review,
-        unsuccessfulReplyBody({ kind: 'stalled', message: task.errorMessage ?? 'stalled', detailsUrl }),
+        unsuccessfulReplyBody({ kind: 'stalled', message: task.errorMessage ?? 'stalled', detailsUrl: comment.url }),
       ).catch((error: unknown) => options.logger.warn({ err: error, taskId: task.id }, 'stalled review-thread reply not posted'));
     }
     return tasks.length;
@@ -76,6 +90,8 @@ export function startStallDetector(options: StallDetectorOptions): { sweep(): Pr
     running = true;
     sweep()
       .catch((error: unknown) => options.logger.warn({ err: error }, 'stall sweep failed'))
+      .then(() => options.endings?.sweep())
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'ending sweep failed'))
       .finally(() => {
         running = false;
       });

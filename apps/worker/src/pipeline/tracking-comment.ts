@@ -58,6 +58,8 @@ export function hintFor(code: string | undefined): string {
 export class TrackingComment {
   private readonly steps: string[] = [];
   private lastWrite = 0;
+  /** Whether the last write (the final one, once finish has run) reached GitHub. */
+  private lastWriteOk = false;
   private pending: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   url: string | undefined;
@@ -95,11 +97,16 @@ export class TrackingComment {
     this.pending = undefined;
   }
 
-  async finish(report: FinalReport): Promise<void> {
+  /**
+   * Writes the final report. True when the comment now says it; false when the write failed
+   * (logged): the ending is then left unreported for the ending sweep to write later.
+   */
+  async finish(report: FinalReport): Promise<boolean> {
     if (this.pending) clearTimeout(this.pending);
     this.pending = undefined;
-    this.enqueue(this.finalBody(report));
+    this.enqueue(finalCommentBody({ taskId: this.taskId, taskUrl: this.taskUrl, report, steps: this.steps }));
     await this.writing;
+    return this.lastWriteOk;
   }
 
   private enqueue(body: string): void {
@@ -108,7 +115,9 @@ export class TrackingComment {
       try {
         const { url } = await this.deps.results.upsertTrackingComment(this.ref, trackingMarker(this.taskId), body);
         this.url = url;
+        this.lastWriteOk = true;
       } catch (error) {
+        this.lastWriteOk = false;
         this.deps.logger.warn({ err: error, taskId: this.taskId }, 'tracking comment not updated');
       }
     });
@@ -123,31 +132,37 @@ export class TrackingComment {
     for (const step of this.steps) lines.push(`- ${step}`);
     return lines.join('\n');
   }
+}
 
-  private finalBody(report: FinalReport): string {
-    const head = report.ok
-      ? '✅ **agent-bot finished**'
-      : report.cancelled
-        ? '🛑 **agent-bot was cancelled**'
-        : `❌ **agent-bot failed**${report.errorCode ? ` (\`${report.errorCode}\`)` : ''}`;
-    const lines = [trackingMarker(this.taskId), `${head} · [task details](${this.taskUrl})`, ''];
-    lines.push(report.summary.slice(0, 4000));
-    if (report.note) lines.push('', `> ${report.note}`);
-    const hint = report.ok ? '' : hintFor(report.errorCode);
-    if (hint) lines.push('', hint);
-    if (!report.ok) lines.push('', `To retry, mention the bot again or use **Retry** on the [task page](${this.taskUrl}).`);
-    if (report.pullRequestUrl) lines.push('', `Pull request: ${report.pullRequestUrl}`);
-    if (this.steps.length > 0)
-      lines.push('', '<details><summary>Steps</summary>', '', ...this.steps.map((s) => `- ${s}`), '', '</details>');
-    const usage = report.usage;
-    lines.push(
-      '',
-      `| runner | model | tokens (in / out) | cost | duration |`,
-      `| --- | --- | --- | --- | --- |`,
-      `| ${report.runner ?? '-'} | ${report.model ?? '-'} | ${usage?.inputTokens ?? 0} / ${usage?.outputTokens ?? 0} | $${(usage?.costUsd ?? 0).toFixed(4)} | ${formatDuration(report.durationMs)} |`,
-    );
-    return lines.join('\n');
-  }
+/**
+ * The final body of a task's tracking comment: the worker's at the end of an attempt, and the
+ * ending sweep's from the row when that worker stopped before writing it (without `steps`, which
+ * only the worker knew).
+ */
+export function finalCommentBody(input: { taskId: string; taskUrl: string; report: FinalReport; steps?: string[] }): string {
+  const { taskId, taskUrl, report } = input;
+  const steps = input.steps ?? [];
+  const head = report.ok
+    ? '✅ **agent-bot finished**'
+    : report.cancelled
+      ? '🛑 **agent-bot was cancelled**'
+      : `❌ **agent-bot failed**${report.errorCode ? ` (\`${report.errorCode}\`)` : ''}`;
+  const lines = [trackingMarker(taskId), `${head} · [task details](${taskUrl})`, ''];
+  lines.push(report.summary.slice(0, 4000));
+  if (report.note) lines.push('', `> ${report.note}`);
+  const hint = report.ok ? '' : hintFor(report.errorCode);
+  if (hint) lines.push('', hint);
+  if (!report.ok) lines.push('', `To retry, mention the bot again or use **Retry** on the [task page](${taskUrl}).`);
+  if (report.pullRequestUrl) lines.push('', `Pull request: ${report.pullRequestUrl}`);
+  if (steps.length > 0) lines.push('', '<details><summary>Steps</summary>', '', ...steps.map((s) => `- ${s}`), '', '</details>');
+  const usage = report.usage;
+  lines.push(
+    '',
+    `| runner | model | tokens (in / out) | cost | duration |`,
+    `| --- | --- | --- | --- | --- |`,
+    `| ${report.runner ?? '-'} | ${report.model ?? '-'} | ${usage?.inputTokens ?? 0} / ${usage?.outputTokens ?? 0} | $${(usage?.costUsd ?? 0).toFixed(4)} | ${formatDuration(report.durationMs)} |`,
+  );
+  return lines.join('\n');
 }
 
 export function formatDuration(ms: number): string {

@@ -135,6 +135,7 @@ describe('worker failures', () => {
     const stalledIds: string[] = [];
     const detector = startStallDetector({
       stalled: new PostgresStalledTasks(h.db.sql),
+      tasks: h.tasks,
       jobs: h.queue,
       results: github.results,
       logger: createLogger({ name: 't', level: 'silent' }),
@@ -166,6 +167,7 @@ describe('worker failures', () => {
     const detectorFor = () =>
       startStallDetector({
         stalled: new PostgresStalledTasks(h.db.sql),
+        tasks: h.tasks,
         jobs: h.queue,
         results: createGitHubAdapters({ ...h.githubParams, baseUrl: h.githubParams.apiUrl, logger: silent }).results,
         logger: silent,

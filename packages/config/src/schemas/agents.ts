@@ -38,7 +38,8 @@ export const agentsEnv = z.object({
   PULL_REQUEST_DRAFT: envBoolean.default(false),
   /**
    * A running task whose heartbeat is older than this is marked stalled; one that started publishing
-   * only once its job can no longer be taken over by another worker (docs/pipeline.md).
+   * only once its job can no longer be taken over by another worker. Also how long a worker has to
+   * tell a task's ending after settling it before the ending sweep tells it (docs/pipeline.md).
    */
   TASK_STALL_SECONDS: envPositiveInt.default(300),
   /** Where git fetches repositories from and pushes to (GitHub Enterprise, or file:// in tests). */

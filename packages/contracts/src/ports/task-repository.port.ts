@@ -60,6 +60,23 @@ export interface TaskRepository {
    * task's other attempts. Returns the row with its new totals; null when the task is gone.
    */
   recordAttemptUsage(id: string, attempt: number, usage: TaskUsage): Promise<Task | null>;
+  /**
+   * Records that a settled task's ending has been told: its tracking comment says how it ended
+   * (or it has none to write). Until then the ending sweep may finish the report from the row
+   * (claimUnreportedEndings). Conditional: true only for the one caller that moved the task from
+   * unreported, so of a slow worker and the sweep reporting the same ending exactly one goes on to
+   * post the replies. False when already recorded, not settled, or gone.
+   */
+  markEndingReported(id: string): Promise<boolean>;
+  /**
+   * Settled tasks whose ending nobody recorded as told, settled more than `graceMs` ago (their
+   * worker had that long to report), at most `limit` (default 20), oldest first. Taken in one
+   * statement that also hides each from every sweeper for `retryAfterMs`: several workers sweeping
+   * at once take each task once, and one whose report failed (GitHub down) comes back at that pace
+   * until markEndingReported is called. Running or queued tasks are never returned; a task cancelled
+   * before any attempt started never needs a report (cancel() records it as told).
+   */
+  claimUnreportedEndings(options: { graceMs: number; retryAfterMs: number; limit?: number }): Promise<Task[]>;
 }
 
 export interface NewTaskEvent {

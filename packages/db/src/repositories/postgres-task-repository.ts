@@ -62,7 +62,7 @@ export class PostgresTaskRepository implements TaskRepository {
       update tasks
       set status = 'running', attempts = greatest(attempts, ${attempt}),
           started_at = coalesce(started_at, now()), heartbeat_at = now(),
-          error_code = null, error_message = null
+          error_code = null, error_message = null, ending_reported_at = null, ending_sweep_after = null
       where id = ${id} and status in ('queued', 'running')
       returning *`;
     return row ? toTask(row) : null;
@@ -140,7 +140,10 @@ export class PostgresTaskRepository implements TaskRepository {
     const [row] = await this.sql<TaskRow[]>`
       update tasks
       set status = 'cancelled', finished_at = now(), error_code = 'TASK_CANCELLED', error_message = ${reason},
-          duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int
+          duration_ms = (extract(epoch from (now() - coalesce(started_at, created_at))) * 1000)::int,
+          -- No attempt ever started: no tracking comment or reply exists, so nothing is left to tell.
+          -- One that did (a retry waiting in the queue) has a comment saying "working": the sweep tells it.
+          ending_reported_at = case when started_at is null then now() end
       where id = ${id} and status in ('queued', 'running') and publishing_at is null
       returning *`;
     return row ? toTask(row) : null;
@@ -150,6 +153,36 @@ export class PostgresTaskRepository implements TaskRepository {
     if (!isUuid(id)) return null;
     const row = await this.sql.begin((tx) => recordAttemptUsage(tx, id, attempt, usage));
     return row ? toTask(row) : null;
+  }
+
+  async markEndingReported(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const rows = await this.sql`
+      update tasks set ending_reported_at = now()
+      where id = ${id} and ending_reported_at is null and status in ('succeeded', 'failed', 'cancelled')
+      returning id`;
+    return rows.length === 1;
+  }
+
+  /**
+   * FOR UPDATE SKIP LOCKED takes rows no other sweeper is taking at this moment; the outer WHERE is
+   * checked again on the row as committed, so a row another sweeper (or the worker) just took is
+   * left out rather than taken twice.
+   */
+  async claimUnreportedEndings(options: { graceMs: number; retryAfterMs: number; limit?: number }): Promise<Task[]> {
+    const rows = await this.sql<TaskRow[]>`
+      update tasks set ending_sweep_after = now() + make_interval(secs => ${options.retryAfterMs / 1000})
+      where id in (
+          select id from tasks
+          where ending_reported_at is null and status in ('succeeded', 'failed', 'cancelled')
+            and coalesce(finished_at, created_at) < now() - make_interval(secs => ${options.graceMs / 1000})
+            and (ending_sweep_after is null or ending_sweep_after <= now())
+          order by finished_at
+          limit ${options.limit ?? 20}
+          for update skip locked)
+        and ending_reported_at is null and (ending_sweep_after is null or ending_sweep_after <= now())
+      returning *`;
+    return rows.map(toTask);
   }
 
   /**
