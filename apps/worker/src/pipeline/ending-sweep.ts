@@ -112,7 +112,7 @@ export function createEndingSweep(options: EndingSweepOptions): { sweep(): Promi
         unsuccessful.kind === 'cancelled'
           ? `agent-bot stopped: ${unsuccessful.message}`
           : `agent-bot failed (${unsuccessful.code ?? task.errorCode}): ${unsuccessful.message}`;
-      await replyToSource({ ...options.replies, logger: options.logger }, task, reporter, text);
+      await replyToSource({ ...options.replies, logger: options.logger, taskEvents: options.taskEvents }, task, reporter, text);
     }
     await reporter.log('ending.swept', `ending reported by the sweep after the worker stopped: the task ${task.status}`, {
       status: task.status,

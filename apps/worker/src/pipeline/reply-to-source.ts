@@ -43,7 +43,7 @@ export async function answerAlreadyPosted(
  * still posts twice (docs/pipeline.md, "Replies are posted once").
  */
 export async function replyToSource(
-  deps: Pick<RunTaskDeps, 'replies' | 'repliesMissing' | 'logger'>,
+  deps: Pick<RunTaskDeps, 'replies' | 'repliesMissing' | 'logger' | 'taskEvents'>,
   task: Task,
   reporter: TaskReporter,
   text: string,
