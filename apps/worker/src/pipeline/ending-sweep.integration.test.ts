@@ -8,7 +8,7 @@ import { RedisEventBus, createRedis } from '@agent-bot/queue';
 import { TEST_REDIS_URL, waitFor } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatedRunner } from '../test-support/gated-runner.js';
-import { FIXED_GREET, type Harness, PR_BRANCH, PUBLIC_URL, REPO, createHarness } from '../test-support/pipeline-harness.js';
+import { FIXED_GREET, type Harness, PUBLIC_URL, createHarness } from '../test-support/pipeline-harness.js';
 import { createEndingSweep } from './ending-sweep.js';
 import { trackingMarker } from './tracking-comment.js';
 
@@ -164,24 +164,12 @@ describe('the ending sweep', () => {
   }, 60_000);
 
   it('a failed review-thread task: two sweepers at once write its comment once and reply in its thread once', async () => {
-    h.openPullRequest(5, `octo-org:${PR_BRANCH}`);
-    const asked = h.gh.state.addReviewComment({ repo: REPO, pullNumber: 5, body: '@agent-bot fix greet', user: 'alice' });
     const { exited } = await workerThatDiesAfterSettling({ errorCode: 'RUNNER_FAILED', summary: 'The model gave up.' });
-    const task = await h.createTask({
-      context: {
-        issueNumber: 5,
-        isPullRequest: true,
-        pullRequestNumber: 5,
-        baseBranch: PR_BRANCH,
-        reviewCommentId: asked.id,
-        threadCommentId: asked.id,
-      },
-    });
+    const { task, replies } = await h.reviewCommentTask();
     await h.enqueue(task.id);
     expect(await exited).toBe('SIGKILL');
     expect(await h.tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'RUNNER_FAILED' });
     expect(ours(task.id)[0]?.body).toContain('working on this');
-    const replies = () => h.gh.state.reviewComments.filter((c) => c.inReplyToId === asked.id);
     expect(replies()).toHaveLength(0);
 
     await settledLongAgo(task.id);

@@ -4,14 +4,7 @@ import { type AnthropicStandIn, type SlackStandIn, startAnthropicStandIn, startS
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NoopRunner } from '../runners/noop-runner.js';
 import { GatedRunner } from '../test-support/gated-runner.js';
-import {
-  FIXED_GREET,
-  type Harness,
-  PR_BRANCH,
-  REPO,
-  createHarness,
-  fixGreetClaudeScript,
-} from '../test-support/pipeline-harness.js';
+import { FIXED_GREET, type Harness, createHarness, fixGreetClaudeScript } from '../test-support/pipeline-harness.js';
 import { type WorkerChild, startWorkerChild } from '../test-support/worker-child-process.js';
 
 /**
@@ -43,20 +36,7 @@ async function logOf(taskId: string) {
 
 describe('answers are posted once per task across attempts', () => {
   it('a review-thread answer whose worker died before hearing GitHub answer is found, not posted again', async () => {
-    const headSha = h.openPullRequest(5, `octo-org:${PR_BRANCH}`);
-    const asked = h.gh.state.addReviewComment({ repo: REPO, pullNumber: 5, body: '@agent-bot fix greet', user: 'alice' });
-    const task = await h.createTask({
-      context: {
-        issueNumber: 5,
-        isPullRequest: true,
-        pullRequestNumber: 5,
-        baseBranch: PR_BRANCH,
-        headSha,
-        reviewCommentId: asked.id,
-        threadCommentId: asked.id,
-      },
-    });
-    const replies = () => h.gh.state.reviewComments.filter((c) => c.inReplyToId === asked.id);
+    const { task, replies } = await h.reviewCommentTask();
     const agent: AnthropicStandIn = await startAnthropicStandIn({ script: fixGreetClaudeScript(h.worktree()) });
     standIns.push(agent);
     // GitHub takes the reply, but its answer never reaches the worker: the widest window there is.

@@ -4,7 +4,7 @@ import { createLogger } from '@agent-bot/observability';
 import { waitFor } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatedRunner } from '../test-support/gated-runner.js';
-import { FIXED_GREET, type Harness, PR_BRANCH, PUBLIC_URL, REPO, createHarness } from '../test-support/pipeline-harness.js';
+import { FIXED_GREET, type Harness, PUBLIC_URL, createHarness } from '../test-support/pipeline-harness.js';
 import { startStallDetector } from './stall-detector.js';
 import { trackingMarker } from './tracking-comment.js';
 
@@ -25,20 +25,7 @@ afterEach(async () => {
 
 /** A review comment mentioning the bot on pull request #5, and the task the gateway records for it. */
 async function reviewCommentTask() {
-  const headSha = h.openPullRequest(5, `octo-org:${PR_BRANCH}`);
-  const asked = h.gh.state.addReviewComment({ repo: REPO, pullNumber: 5, body: '@agent-bot fix greet', user: 'alice' });
-  const task = await h.createTask({
-    context: {
-      issueNumber: 5,
-      isPullRequest: true,
-      pullRequestNumber: 5,
-      baseBranch: PR_BRANCH,
-      headSha,
-      reviewCommentId: asked.id,
-      threadCommentId: asked.id,
-    },
-  });
-  const replies = () => h.gh.state.reviewComments.filter((c) => c.inReplyToId === asked.id);
+  const { task, replies } = await h.reviewCommentTask();
   const tracking = () => h.gh.state.comments.find((c) => c.body.includes(trackingMarker(task.id)));
   return { task, replies, tracking };
 }

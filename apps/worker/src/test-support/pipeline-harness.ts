@@ -87,6 +87,11 @@ export interface Harness {
    * the head commit.
    */
   openPullRequest(number: number, head: string): string;
+  /**
+   * A review comment by alice mentioning the bot on pull request #5 (opened from the same owner's
+   * PR_BRANCH), and the task the gateway records for it; `replies` lists the answers in its thread.
+   */
+  reviewCommentTask(): Promise<{ task: Task; replies: () => GitHubStandIn['state']['reviewComments'] }>;
   createTask(request?: Partial<ParsedTaskRequest>): Promise<Task>;
   enqueue(taskId: string): Promise<void>;
   /** Waits until the task is succeeded or failed and its job has ended (so it has been reported). */
@@ -134,7 +139,7 @@ export async function createHarness(
     clientSecret: app.clientSecret,
   };
 
-  return {
+  const harness: Harness = {
     db,
     gh,
     remote,
@@ -183,6 +188,22 @@ export async function createHarness(
       gh.state.addPull({ repo: REPO, number, head, base: 'main', title: 'Add farewell', headSha });
       return headSha;
     },
+    async reviewCommentTask() {
+      const headSha = harness.openPullRequest(5, `octo-org:${PR_BRANCH}`);
+      const asked = gh.state.addReviewComment({ repo: REPO, pullNumber: 5, body: '@agent-bot fix greet', user: 'alice' });
+      const task = await harness.createTask({
+        context: {
+          issueNumber: 5,
+          isPullRequest: true,
+          pullRequestNumber: 5,
+          baseBranch: PR_BRANCH,
+          headSha,
+          reviewCommentId: asked.id,
+          threadCommentId: asked.id,
+        },
+      });
+      return { task, replies: () => gh.state.reviewComments.filter((c) => c.inReplyToId === asked.id) };
+    },
     createTask(request = {}) {
       return tasks.create({
         kind: 'fix',
@@ -230,4 +251,5 @@ export async function createHarness(
       if (!options.db) await db.drop();
     },
   };
+  return harness;
 }
