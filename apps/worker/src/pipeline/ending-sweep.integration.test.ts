@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { AgentRunner } from '@agent-bot/contracts';
 import { PostgresTaskEventRepository, PostgresTaskRepository, createSql } from '@agent-bot/db';
 import { createGitHubAdapters } from '@agent-bot/github';
@@ -11,6 +9,7 @@ import { GatedRunner } from '../test-support/gated-runner.js';
 import { FIXED_GREET, type Harness, PUBLIC_URL, createHarness } from '../test-support/pipeline-harness.js';
 import { createEndingSweep } from './ending-sweep.js';
 import { trackingMarker } from './tracking-comment.js';
+import { type WorkerChild, startWorkerChild } from '../test-support/worker-child-process.js';
 
 /**
  * The window between the settle and the report: a worker process killed (SIGKILL) right after its
@@ -20,7 +19,7 @@ import { trackingMarker } from './tracking-comment.js';
  * @octokit/openapi.
  */
 let h: Harness;
-let child: ChildProcess | undefined;
+let child: WorkerChild | undefined;
 const closers: (() => Promise<unknown> | unknown)[] = [];
 const silent = createLogger({ name: 't', level: 'silent' });
 
@@ -28,7 +27,7 @@ beforeEach(async () => {
   h = await createHarness({ lockDurationMs: 2000 });
 });
 afterEach(async () => {
-  child?.kill('SIGKILL');
+  await child?.kill();
   child = undefined;
   for (const close of closers.splice(0).reverse()) await close();
   await h.close();
@@ -69,36 +68,10 @@ function sweeper() {
   return { sweep: () => sweep.sweep(), metrics };
 }
 
-/** Starts a worker process (its first start compiles with tsx: slow on a busy machine) that dies by SIGKILL right after settling; resolves with its exit. */
-async function workerThatDiesAfterSettling(fail?: {
-  errorCode: string;
-  summary: string;
-}): Promise<{ exited: Promise<string | null> }> {
-  const script = fileURLToPath(new URL('../test-support/settle-then-die-child.ts', import.meta.url));
-  const params = {
-    databaseUrl: h.db.url,
-    redisUrl: TEST_REDIS_URL,
-    prefix: h.prefix,
-    gitBaseUrl: h.remote.baseUrl,
-    workspaceDir: h.workspaceDir,
-    publicUrl: PUBLIC_URL,
-    lockDurationMs: 2000,
-    github: h.githubParams,
-    fail,
-  };
-  const started = spawn(process.execPath, ['--import', 'tsx', '--conditions=@agent-bot/source', script, JSON.stringify(params)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-
-  child = started;
-  const exited = new Promise<string | null>((resolve) => started.once('exit', (_code, signal) => resolve(signal)));
-  let output = '';
-  started.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  await waitFor('child worker ready', () => output.includes('worker-ready'), { timeoutMs: 90_000 });
-  // Wrapped: an async function returning the promise itself would wait for the exit.
-  return { exited };
+/** A worker process that dies by SIGKILL right after settling its task's row; resolves once it is ready. */
+async function workerThatDiesAfterSettling(fail?: { errorCode: string; summary: string }): Promise<WorkerChild> {
+  child = await startWorkerChild(h, { gated: { fail }, die: 'after-settle' });
+  return child;
 }
 
 /** A worker that takes the dead worker's job over: it must find the task final and run nothing. */

@@ -72,7 +72,7 @@ describe('answers are posted once per task across attempts', () => {
     standIns.push(slack);
     const slackOptions = { apiUrl: `${slack.url}/api`, botToken: BOT_TOKEN };
     // Dies (SIGKILL) when it is about to settle the task: after the answer, before the row.
-    child = await startWorkerChild(h, { slack: slackOptions, dieAtSettle: true });
+    child = await startWorkerChild(h, { slack: slackOptions, die: 'before-settle' });
     const task = await h.createTask({
       kind: 'answer',
       source: 'slack',

@@ -1,27 +1,26 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PostgresStalledTasks } from '@agent-bot/db';
 import { createGitHubAdapters } from '@agent-bot/github';
 import { createLogger } from '@agent-bot/observability';
 import { ClaudeCodeRunner } from '@agent-bot/runners';
-import { type AnthropicStandIn, TEST_REDIS_URL, claudeBinary, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
+import { type AnthropicStandIn, claudeBinary, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXED_GREET, type Harness, PUBLIC_URL, REPO, createHarness } from '../test-support/pipeline-harness.js';
 import { startStallDetector } from './stall-detector.js';
 import { trackingMarker } from './tracking-comment.js';
+import { type WorkerChild, startWorkerChild } from '../test-support/worker-child-process.js';
 import { GatedRunner } from '../test-support/gated-runner.js';
 
 let h: Harness;
 const standIns: AnthropicStandIn[] = [];
-let child: ChildProcess | undefined;
+let child: WorkerChild | undefined;
 
 beforeEach(async () => {
   h = await createHarness({ lockDurationMs: 2000 });
 });
 afterEach(async () => {
-  child?.kill('SIGKILL');
+  await child?.kill();
   child = undefined;
   for (const s of standIns.splice(0)) await s.close();
   await h.close();
@@ -33,36 +32,9 @@ describe('worker failures', () => {
   it('a worker killed with SIGKILL mid-task: another takes over, one comment, one PR, the agent died with it', async () => {
     const hanging = await startAnthropicStandIn({ script: [{ kind: 'hang' }] });
     standIns.push(hanging);
+    child = await startWorkerChild(h, { anthropicUrl: hanging.url });
+    // Where the child's agent runs: no process may be left there once the worker is gone.
     const childRuns = join(h.runsDir, 'child');
-    mkdirSync(childRuns, { recursive: true });
-    const script = fileURLToPath(new URL('../test-support/worker-child.ts', import.meta.url));
-    child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--conditions=@agent-bot/source',
-        script,
-        JSON.stringify({
-          databaseUrl: h.db.url,
-          redisUrl: TEST_REDIS_URL,
-          prefix: h.prefix,
-          gitBaseUrl: h.remote.baseUrl,
-          workspaceDir: h.workspaceDir,
-          runsDir: childRuns,
-          publicUrl: PUBLIC_URL,
-          anthropicUrl: hanging.url,
-          lockDurationMs: 2000,
-          github: h.githubParams,
-        }),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await waitFor('child worker ready', () => output.includes('worker-ready'), { timeoutMs: 30_000 });
 
     const task = await h.createTask();
     await h.enqueue(task.id);
@@ -71,9 +43,7 @@ describe('worker failures', () => {
       timeoutMs: 30_000,
     });
     expect(ours(task.id)[0]?.body).toContain('working on this');
-    const exited = new Promise((resolve) => child?.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await child.kill();
     // The CLI and everything under it went with the worker (parent-death signal + PID namespace).
     await waitFor('no agent process left', () => !execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(childRuns), {
       timeoutMs: 10_000,

@@ -9,15 +9,20 @@ import { PUBLIC_URL } from './pipeline-harness.js';
 /** A worker in its own process (worker-child.ts), so a test can kill it with SIGKILL. */
 export interface WorkerChild {
   process: ChildProcess;
-  /** Resolves when the process has exited (killed, or it killed itself). */
-  exited: Promise<unknown>;
+  /** Resolves when the process has exited (killed, or it killed itself): the signal, else the exit code. */
+  exited: Promise<string | number | null>;
   kill(): Promise<void>;
 }
 
 /** Starts worker-child.ts on the harness's database, queue, git remote and GitHub stand-in. */
 export async function startWorkerChild(
   h: Harness,
-  extra: { anthropicUrl?: string; slack?: { apiUrl: string; botToken: string }; dieAtSettle?: boolean },
+  extra: {
+    anthropicUrl?: string;
+    slack?: { apiUrl: string; botToken: string };
+    gated?: { fail?: { errorCode: string; summary: string } };
+    die?: 'before-settle' | 'after-settle';
+  },
 ): Promise<WorkerChild> {
   const runsDir = join(h.runsDir, 'child');
   mkdirSync(runsDir, { recursive: true });
@@ -44,12 +49,13 @@ export async function startWorkerChild(
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const exited = new Promise<string | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  await waitFor('child worker ready', () => output.includes('worker-ready'), { timeoutMs: 30_000 });
+  // Its first start compiles with tsx: slow on a busy machine.
+  await waitFor('child worker ready', () => output.includes('worker-ready'), { timeoutMs: 90_000 });
   return {
     process: child,
     exited,
