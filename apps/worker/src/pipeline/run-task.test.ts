@@ -408,8 +408,10 @@ describe('runTask', () => {
       outputTokens: 300,
       costUsd: 0.75,
     });
-    // Recorded once: writing it again (a repeated settle) does not count it twice.
-    await tasks.recordAttemptUsage(task.id, 1, spent);
+    // Recorded once: writing it again (a repeated settle of the same run) does not count it twice.
+    const runs = await db.sql<{ run_id: string }[]>`select run_id from task_attempt_usage where task_id = ${task.id}`;
+    expect(runs).toHaveLength(1);
+    await tasks.recordAttemptUsage(task.id, { attempt: 1, runId: runs[0]?.run_id }, spent);
     expect(await monthlyBudget.spend.monthToDateUsd(installationId)).toBeCloseTo(0.75);
 
     // The next task of that installation meets a budget the cancelled work used up.
