@@ -34,6 +34,9 @@ describe('0070_task_attempt_usage (and 0090_task_attempt_runs after it)', () => 
 
     const tasks = new PostgresTaskRepository(db.sql);
     expect(await tasks.get(failed?.id as string)).toMatchObject({ inputTokens: 100, outputTokens: 10, costUsd: 0.5 });
+    // 0090: rows from before run ids are the attempt's run without an id.
+    const moved = await db.sql`select attempt, run_id from task_attempt_usage where task_id = ${failed?.id as string}`;
+    expect(moved).toEqual([{ attempt: 2, run_id: '' }]);
     // A late report of an earlier attempt (its worker was superseded) adds to what was there.
     expect(
       await tasks.recordAttemptUsage(failed?.id as string, 1, { inputTokens: 20, outputTokens: 2, costUsd: 0.25 }),
