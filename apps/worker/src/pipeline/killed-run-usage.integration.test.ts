@@ -82,6 +82,10 @@ describe("a killed worker's spend", () => {
     const takeover = rows[1] as RunRow;
     expect(takeover.attempt).toBe(1);
     expect(takeover.run_id).not.toBe(dead?.run_id);
+    // Each execution's log says which run it was, so a usage row can be traced to its log.
+    const started = await h.db.sql<{ run_id: string }[]>`
+      select data->>'runId' as run_id from task_events where task_id = ${task.id} and kind = 'started' order by id`;
+    expect(started.map((e) => e.run_id)).toEqual([dead?.run_id, takeover.run_id]);
     // The second run's three answers, priced by its CLI.
     expect(takeover).toMatchObject({ input_tokens: 3 * 1200, output_tokens: 3 * 300 });
     expect(takeover.cost_usd).toBeGreaterThan(0);

@@ -101,7 +101,8 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
 
   try {
     await reporter.status('running');
-    await reporter.log('started', `attempt ${job.attempt} of ${job.maxAttempts} started`);
+    // The run id ties this execution's log to its usage row (task_attempt_usage.run_id).
+    await reporter.log('started', `attempt ${job.attempt} of ${job.maxAttempts} started`, { runId: run.runId });
     await tracker?.start();
     await checkMonthlyBudget(deps, task);
     const runner = deps.resolveRunner(task.runner);
