@@ -77,6 +77,7 @@ export type {
 } from './ports/job-queue.port.js';
 export type { EventBus, Unsubscribe } from './ports/event-bus.port.js';
 export type {
+  AttemptRun,
   TaskRepository,
   TaskEventRepository,
   TaskListFilter,

@@ -37,6 +37,8 @@ export interface RunTaskDeps {
   resolveRunner: (runnerName: string | null) => AgentRunner;
   limits: { timeoutMs: number; maxCostUsd: number; maxTokens?: number; maxTurns?: number };
   heartbeatIntervalMs?: number;
+  /** Least time between two writes of a running agent's usage so far (RunningUsage); default 1 s. */
+  usageWriteIntervalMs?: number;
   /** Repository checkout; tasks without a repository (or without this) run with no working directory. */
   workspaces?: Workspaces;
   indexer?: Indexer;

@@ -265,6 +265,42 @@ describe('runTask', () => {
     ]);
   });
 
+  it('what a running agent has spent is in the row before it ends, and the same attempt run again counts on its own', async () => {
+    const task = await newTask('noop');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const runner: AgentRunner = {
+      name: 'noop',
+      async *run(): AsyncIterable<AgentEvent> {
+        yield { kind: 'usage', usage: { inputTokens: 100, outputTokens: 10, costUsd: 0 } };
+        yield { kind: 'usage', usage: { inputTokens: 300, outputTokens: 30, costUsd: 0 } };
+        await gate;
+        yield { kind: 'result', ok: true, summary: 'done', usage: { inputTokens: 300, outputTokens: 35, costUsd: 0.4 } };
+      },
+    };
+    const { deps: d } = deps({ noop: runner });
+    const running = runTask({ ...d, usageWriteIntervalMs: 20 }, task.id, job(1));
+    // Mid-run: the latest figure is written (a worker killed now would have counted it).
+    await waitFor('the running usage in the row', async () => (await tasks.get(task.id))?.inputTokens === 300);
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'running', outputTokens: 30, costUsd: 0 });
+    // The same attempt number run again by another execution (a job taken over) is a run of its own.
+    const before = await db.sql<{ run_id: string }[]>`select run_id from task_attempt_usage where task_id = ${task.id}`;
+    expect(before).toHaveLength(1);
+    await tasks.recordAttemptUsage(
+      task.id,
+      { attempt: 1, runId: randomUUID() },
+      { inputTokens: 50, outputTokens: 5, costUsd: 0 },
+    );
+    release();
+    await running;
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'succeeded', inputTokens: 350, outputTokens: 40, costUsd: 0.4 });
+    const rows = await db.sql<{ run_id: string; output_tokens: string }[]>`
+      select run_id, output_tokens from task_attempt_usage where task_id = ${task.id} and run_id = ${before[0]?.run_id ?? ''}`;
+    expect(rows.map((r) => Number(r.output_tokens))).toEqual([35]);
+  });
+
   it('fails at once, without retry, when the runner is unavailable', async () => {
     const task = await newTask('ollama');
     const { deps: d } = deps({ noop: scripted('noop', () => []) }, 'noop');
@@ -408,8 +444,10 @@ describe('runTask', () => {
       outputTokens: 300,
       costUsd: 0.75,
     });
-    // Recorded once: writing it again (a repeated settle) does not count it twice.
-    await tasks.recordAttemptUsage(task.id, 1, spent);
+    // Recorded once: writing it again (a repeated settle of the same run) does not count it twice.
+    const runs = await db.sql<{ run_id: string }[]>`select run_id from task_attempt_usage where task_id = ${task.id}`;
+    expect(runs).toHaveLength(1);
+    await tasks.recordAttemptUsage(task.id, { attempt: 1, runId: runs[0]?.run_id }, spent);
     expect(await monthlyBudget.spend.monthToDateUsd(installationId)).toBeCloseTo(0.75);
 
     // The next task of that installation meets a budget the cancelled work used up.

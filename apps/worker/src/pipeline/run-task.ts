@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import {
   AppError,
+  type AttemptRun,
   type JobContext,
   PermanentJobError,
   type Task,
@@ -12,6 +14,7 @@ import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
 import { publishChanges, replyInReviewThread } from './publish-changes.js';
 import { type EndingContext, jobErrorFor, reportEnding } from './report-ending.js';
 import { replyToSource } from './reply-to-source.js';
+import { RunningUsage } from './running-usage.js';
 import { type Settled, settleSuperseded, settleTask } from './settle-task.js';
 import { startPublishing } from './start-publishing.js';
 import { TaskCancelRequest } from './task-cancellations.js';
@@ -42,8 +45,11 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     deps.logger.info({ taskId }, 'task is already finished, cancelled or gone; nothing to do');
     return;
   }
+  // This execution's own key for its usage: a job taken over after its worker died runs again
+  // under the same attempt number, and both executions' spend counts (docs/pipeline.md).
+  const run: Required<AttemptRun> = { attempt: job.attempt, runId: randomUUID() };
   const reporter = new TaskReporter(deps, taskId);
-  const log = deps.logger.child({ taskId, attempt: job.attempt });
+  const log = deps.logger.child({ taskId, attempt: job.attempt, runId: run.runId });
   const thread = threadOf(task);
   const tracker =
     thread && deps.github
@@ -95,7 +101,8 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
 
   try {
     await reporter.status('running');
-    await reporter.log('started', `attempt ${job.attempt} of ${job.maxAttempts} started`);
+    // The run id ties this execution's log to its usage row (task_attempt_usage.run_id).
+    await reporter.log('started', `attempt ${job.attempt} of ${job.maxAttempts} started`, { runId: run.runId });
     await tracker?.start();
     await checkMonthlyBudget(deps, task);
     const runner = deps.resolveRunner(task.runner);
@@ -126,6 +133,8 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
 
     throwIfStopped(signal);
     tracker?.step(`Agent running (${runner.name})`);
+    // Written as it grows, so a worker that dies mid-run has counted what its agent spent.
+    const running = new RunningUsage({ tasks: deps.tasks, taskId, run, logger: log, minIntervalMs: deps.usageWriteIntervalMs });
     const outcome = await consumeRunner(
       runner,
       {
@@ -144,9 +153,12 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
         // So far: a run that throws before its result still has its spend recorded (catch below).
         onUsage: (spent) => {
           usage = spent;
+          running.offer(spent);
         },
       },
-    );
+      // The agent is done either way: its last figure (with the price, from its result) is written
+      // now, not only with the verdict after publishing, which may take a while.
+    ).finally(() => running.close());
     usage = outcome.usage;
     model = outcome.model ?? model;
     if (!outcome.ok) {
@@ -188,7 +200,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       { answer: true },
     );
     // The row first: the comment and the log then say what it says.
-    ended = await settleTask(deps.tasks, taskId, job.attempt, {
+    ended = await settleTask(deps.tasks, taskId, run, {
       kind: 'succeeded',
       usage,
       result: {
@@ -227,11 +239,11 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     // comment, replies and log then say cancelled (and the other way round).
     ended =
       code === 'TASK_NOT_RUNNING'
-        ? await settleSuperseded(deps.tasks, taskId, job.attempt, usage)
+        ? await settleSuperseded(deps.tasks, taskId, run, usage)
         : await settleTask(
             deps.tasks,
             taskId,
-            job.attempt,
+            run,
             code === 'TASK_CANCELLED'
               ? { kind: 'cancelled', message, usage }
               : final

@@ -1,9 +1,10 @@
-import type { Task, TaskRepository, TaskResultLinks, TaskStatus, TaskUsage } from '@agent-bot/contracts';
+import type { AttemptRun, Task, TaskRepository, TaskResultLinks, TaskStatus, TaskUsage } from '@agent-bot/contracts';
 
 /**
- * How this attempt would end the task, if the row still lets it. `usage` is what this attempt
- * spent: it is added to the task's totals under this attempt's number whether or not the row
- * takes the verdict, so a task that needed several attempts costs their sum.
+ * How this attempt would end the task, if the row still lets it. `usage` is what this run spent:
+ * it is added to the task's totals under this run (attempt number and run id) whether or not the
+ * row takes the verdict, so a task that needed several attempts, or several runs of one attempt
+ * (a job taken over after its worker died), costs their sum.
  */
 export type Verdict =
   | { kind: 'succeeded'; usage?: TaskUsage; result: TaskResultLinks & Record<string, unknown> }
@@ -29,24 +30,24 @@ export type Settled =
  * that is what this attempt reports. Nothing user-visible is written before this: a comment saying
  * "failed" beside a row saying "cancelled" cannot happen.
  */
-export async function settleTask(tasks: TaskRepository, taskId: string, attempt: number, verdict: Verdict): Promise<Settled> {
-  const written = await write(tasks, taskId, attempt, verdict);
+export async function settleTask(tasks: TaskRepository, taskId: string, run: AttemptRun, verdict: Verdict): Promise<Settled> {
+  const written = await write(tasks, taskId, run, verdict);
   if (written && verdict.kind !== 'cancelled') return { as: verdict.kind, task: written };
   const current = written ?? (await tasks.get(taskId));
   if (current?.status === 'cancelled') return { as: 'cancelled', reason: current.errorMessage ?? 'cancelled' };
   return { as: 'superseded', status: current?.status ?? 'gone' };
 }
 
-function write(tasks: TaskRepository, taskId: string, attempt: number, verdict: Verdict): Promise<Task | null> {
+function write(tasks: TaskRepository, taskId: string, run: AttemptRun, verdict: Verdict): Promise<Task | null> {
   switch (verdict.kind) {
     case 'succeeded':
-      return tasks.markSucceeded(taskId, { attempt, usage: verdict.usage, result: verdict.result });
+      return tasks.markSucceeded(taskId, { ...run, usage: verdict.usage, result: verdict.result });
     case 'failed':
-      return tasks.markFailed(taskId, { attempt, code: verdict.code, message: verdict.message, usage: verdict.usage });
+      return tasks.markFailed(taskId, { ...run, code: verdict.code, message: verdict.message, usage: verdict.usage });
     case 'retrying':
-      return tasks.markRetrying(taskId, { attempt, code: verdict.code, message: verdict.message, usage: verdict.usage });
+      return tasks.markRetrying(taskId, { ...run, code: verdict.code, message: verdict.message, usage: verdict.usage });
     case 'cancelled':
-      return cancelWithUsage(tasks, taskId, attempt, verdict);
+      return cancelWithUsage(tasks, taskId, run, verdict);
     default: {
       const exhaustive: never = verdict;
       throw new Error(`unknown verdict ${JSON.stringify(exhaustive)}`);
@@ -63,12 +64,12 @@ function write(tasks: TaskRepository, taskId: string, attempt: number, verdict: 
 async function cancelWithUsage(
   tasks: TaskRepository,
   taskId: string,
-  attempt: number,
+  run: AttemptRun,
   verdict: Extract<Verdict, { kind: 'cancelled' }>,
 ): Promise<Task | null> {
   const cancelled = await tasks.cancel(taskId, verdict.message);
   if (!verdict.usage) return cancelled;
-  return (await tasks.recordAttemptUsage(taskId, attempt, verdict.usage)) ?? cancelled;
+  return (await tasks.recordAttemptUsage(taskId, run, verdict.usage)) ?? cancelled;
 }
 
 /**
@@ -79,9 +80,9 @@ async function cancelWithUsage(
 export async function settleSuperseded(
   tasks: TaskRepository,
   taskId: string,
-  attempt: number,
+  run: AttemptRun,
   usage: TaskUsage | undefined,
 ): Promise<Settled> {
-  const current = usage ? await tasks.recordAttemptUsage(taskId, attempt, usage) : await tasks.get(taskId);
+  const current = usage ? await tasks.recordAttemptUsage(taskId, run, usage) : await tasks.get(taskId);
   return { as: 'superseded', status: current?.status ?? 'gone' };
 }

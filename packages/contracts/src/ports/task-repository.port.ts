@@ -9,6 +9,17 @@ export interface TaskListFilter {
   before?: string;
 }
 
+/**
+ * One execution of a task's attempt: `attempt` is the job's attempt number; `runId` tells apart
+ * executions of the same attempt number (a job taken over after its worker died keeps its
+ * attempt number, and both executions spent tokens). The worker makes a fresh one per execution.
+ * Omitted: the attempt's run without an id (as recorded before run ids existed).
+ */
+export interface AttemptRun {
+  attempt: number;
+  runId?: string;
+}
+
 export interface TaskRepository {
   /** Stores a queued task; throws AppError BOT_NOT_FOUND when `botId` names no bot. */
   create(request: ParsedTaskRequest): Promise<Task>;
@@ -23,23 +34,24 @@ export interface TaskRepository {
    * by the stall detector, finished by another worker, gone): the caller then reads what the row
    * says and reports that, never its own view.
    *
-   * Usage is counted per attempt, whether or not the status changes: `usage` is what attempt
-   * `attempt` (the job's attempt number) spent, stored under (task, attempt), and the task's
-   * inputTokens, outputTokens and costUsd are the sum over its attempts. Writing an attempt again
-   * replaces its figures (counted once); leaving `usage` out leaves the attempt's figures alone.
-   * The tokens were spent even when another writer settled the task first, so they count then too.
+   * Usage is counted per execution, whether or not the status changes: `usage` is what the run
+   * (`attempt`, `runId`: see AttemptRun) spent so far, stored under (task, attempt, run id), and the
+   * task's inputTokens, outputTokens and costUsd are the sum over its runs. The figures are
+   * cumulative: writing a run again replaces its figures by the higher of old and new, each field
+   * (counted once, never going backwards); leaving `usage` out leaves them alone. The tokens were
+   * spent even when another writer settled the task first, so they count then too.
    */
   markSucceeded(
     id: string,
-    outcome: { attempt: number; usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
+    outcome: AttemptRun & { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
   ): Promise<Task | null>;
   /** Running -> failed; null when no longer running. Usage as in markSucceeded. */
-  markFailed(id: string, failure: { attempt: number; code: string; message: string; usage?: TaskUsage }): Promise<Task | null>;
+  markFailed(id: string, failure: AttemptRun & { code: string; message: string; usage?: TaskUsage }): Promise<Task | null>;
   /**
    * Running -> queued after a retryable failure, keeping the error for visibility; null when no
    * longer running. The failed attempt's usage is counted as in markSucceeded.
    */
-  markRetrying(id: string, failure: { attempt: number; code: string; message: string; usage?: TaskUsage }): Promise<Task | null>;
+  markRetrying(id: string, failure: AttemptRun & { code: string; message: string; usage?: TaskUsage }): Promise<Task | null>;
   heartbeat(id: string): Promise<void>;
   /**
    * The point of no return before a task's result leaves the system: a running task is marked
@@ -53,13 +65,15 @@ export interface TaskRepository {
    */
   cancel(id: string, reason: string): Promise<Task | null>;
   /**
-   * Records what one attempt spent without touching the status: for the attempt a cancel stopped
-   * (the API cancels the row; the worker knows the tokens and cost only once the agent has
-   * stopped), and for an attempt whose task was settled elsewhere first. Counted like the usage of
-   * markSucceeded: per (task, attempt), so writing it twice counts it once, and summed with the
-   * task's other attempts. Returns the row with its new totals; null when the task is gone.
+   * Records what one run has spent so far without touching the status: while the agent runs (so a
+   * worker that dies mid-run has counted what it spent), for the attempt a cancel stopped (the API
+   * cancels the row; the worker knows the tokens and cost only once the agent has stopped), and for
+   * an attempt whose task was settled elsewhere first. Counted like the usage of markSucceeded: per
+   * (task, attempt, run id), cumulative, so writing it again counts it once and never lowers it, and
+   * summed with the task's other runs. `run` as a bare number is that attempt without a run id.
+   * Returns the row with its new totals; null when the task is gone.
    */
-  recordAttemptUsage(id: string, attempt: number, usage: TaskUsage): Promise<Task | null>;
+  recordAttemptUsage(id: string, run: AttemptRun | number, usage: TaskUsage): Promise<Task | null>;
   /**
    * Records that a settled task's ending has been told: its tracking comment says how it ended
    * (or it has none to write). Until then the ending sweep may finish the report from the row

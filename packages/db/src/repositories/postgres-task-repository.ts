@@ -1,5 +1,6 @@
 import {
   AppError,
+  type AttemptRun,
   type ParsedTaskRequest,
   type Task,
   type TaskListFilter,
@@ -70,7 +71,7 @@ export class PostgresTaskRepository implements TaskRepository {
 
   async markSucceeded(
     id: string,
-    outcome: { attempt: number; usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
+    outcome: AttemptRun & { usage?: TaskUsage; result?: TaskResultLinks & Record<string, unknown> },
   ): Promise<Task | null> {
     // The runner and model that actually ran (a task may name neither) fill the task's columns.
     const ran = (key: string) => (typeof outcome.result?.[key] === 'string' ? (outcome.result[key] as string) : null);
@@ -88,10 +89,7 @@ export class PostgresTaskRepository implements TaskRepository {
     );
   }
 
-  async markFailed(
-    id: string,
-    failure: { attempt: number; code: string; message: string; usage?: TaskUsage },
-  ): Promise<Task | null> {
+  async markFailed(id: string, failure: AttemptRun & { code: string; message: string; usage?: TaskUsage }): Promise<Task | null> {
     return this.endAttempt(
       id,
       failure,
@@ -107,7 +105,7 @@ export class PostgresTaskRepository implements TaskRepository {
 
   async markRetrying(
     id: string,
-    failure: { attempt: number; code: string; message: string; usage?: TaskUsage },
+    failure: AttemptRun & { code: string; message: string; usage?: TaskUsage },
   ): Promise<Task | null> {
     return this.endAttempt(
       id,
@@ -149,9 +147,10 @@ export class PostgresTaskRepository implements TaskRepository {
     return row ? toTask(row) : null;
   }
 
-  async recordAttemptUsage(id: string, attempt: number, usage: TaskUsage): Promise<Task | null> {
+  async recordAttemptUsage(id: string, run: AttemptRun | number, usage: TaskUsage): Promise<Task | null> {
     if (!isUuid(id)) return null;
-    const row = await this.sql.begin((tx) => recordAttemptUsage(tx, id, attempt, usage));
+    const attemptRun = typeof run === 'number' ? { attempt: run } : run;
+    const row = await this.sql.begin((tx) => recordAttemptUsage(tx, id, attemptRun, usage));
     return row ? toTask(row) : null;
   }
 
@@ -192,13 +191,13 @@ export class PostgresTaskRepository implements TaskRepository {
    */
   private async endAttempt(
     id: string,
-    attempt: { attempt: number; usage?: TaskUsage },
+    run: AttemptRun & { usage?: TaskUsage },
     transition: (sql: Sql | Tx) => Promise<TaskRow[]>,
   ): Promise<Task | null> {
-    const { usage } = attempt;
+    const { usage } = run;
     const [row] = usage
       ? await this.sql.begin(async (tx) => {
-          await recordAttemptUsage(tx, id, attempt.attempt, usage);
+          await recordAttemptUsage(tx, id, { attempt: run.attempt, runId: run.runId }, usage);
           return transition(tx);
         })
       : await transition(this.sql);

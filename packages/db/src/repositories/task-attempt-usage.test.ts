@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@agent-bot/testing';
@@ -11,10 +11,10 @@ let before: string;
 
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
-  // The schema as it was before per-attempt usage.
+  // The schema as it was before per-attempt usage (0070 and everything after it).
   before = await mkdtemp(join(tmpdir(), 'agentbot-migrations-'));
   await cp(DEFAULT_MIGRATIONS_DIR, before, { recursive: true });
-  await rm(join(before, '0070_task_attempt_usage.sql'));
+  for (const file of await readdir(before)) if (file >= '0070') await rm(join(before, file));
   await migrate(db.sql, { dir: before });
 });
 afterAll(async () => {
@@ -22,7 +22,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-describe('0070_task_attempt_usage', () => {
+describe('0070_task_attempt_usage (and 0090_task_attempt_runs after it)', () => {
   it('keeps the usage recorded before it as the last attempt, so totals stay and a repeated write counts once', async () => {
     const [cancelled] = await db.sql<{ id: string }[]>`
       insert into tasks (kind, source, prompt, status, attempts, input_tokens, output_tokens, cost_usd)
@@ -34,6 +34,9 @@ describe('0070_task_attempt_usage', () => {
 
     const tasks = new PostgresTaskRepository(db.sql);
     expect(await tasks.get(failed?.id as string)).toMatchObject({ inputTokens: 100, outputTokens: 10, costUsd: 0.5 });
+    // 0090: rows from before run ids are the attempt's run without an id.
+    const moved = await db.sql`select attempt, run_id from task_attempt_usage where task_id = ${failed?.id as string}`;
+    expect(moved).toEqual([{ attempt: 2, run_id: '' }]);
     // A late report of an earlier attempt (its worker was superseded) adds to what was there.
     expect(
       await tasks.recordAttemptUsage(failed?.id as string, 1, { inputTokens: 20, outputTokens: 2, costUsd: 0.25 }),

@@ -1,27 +1,32 @@
-import type { TaskUsage } from '@agent-bot/contracts';
+import type { AttemptRun, TaskUsage } from '@agent-bot/contracts';
 import type { Tx } from '../create-sql.js';
 import type { TaskRow } from './task-row.js';
 
 /**
- * Stores what one attempt spent and makes the task's totals the sum over its attempts, returning
- * the task row (none when the task is gone). Must run inside a transaction, which it starts by
- * locking the task row: two attempts of one task recorded at once (a late attempt the stall
- * detector gave up on, and its successor) then take turns, and each sum sees the other's row. Without
- * the lock the second UPDATE would re-check the row after the first committed but sum from its
- * older snapshot, and lose the first attempt.
+ * Stores what one run of an attempt has spent so far and makes the task's totals the sum over its
+ * runs, returning the task row (none when the task is gone). Must run inside a transaction, which
+ * it starts by locking the task row: two runs of one task recorded at once (a late attempt the
+ * stall detector gave up on, and its successor; a dead worker's run and the one that took its job
+ * over) then take turns, and each sum sees the other's row. Without the lock the second UPDATE
+ * would re-check the row after the first committed but sum from its older snapshot, and lose the
+ * first run.
  *
- * The attempt's row holds its latest figures: a repeated write (the settle path and the
- * cancelled-usage record, a worker redoing its settle after a crash) replaces rather than adds.
+ * A run's figures are cumulative (what it has spent so far), written as the run goes and again
+ * with its verdict: a repeated write replaces rather than adds (counted once), and each field keeps
+ * the higher of old and new, so a write that arrives late (a running figure landing after the
+ * verdict's) never lowers what was recorded. Runs are told apart by `runId` (see AttemptRun): two
+ * executions of the same attempt number both count.
  */
-export async function recordAttemptUsage(tx: Tx, taskId: string, attempt: number, usage: TaskUsage): Promise<TaskRow | null> {
+export async function recordAttemptUsage(tx: Tx, taskId: string, run: AttemptRun, usage: TaskUsage): Promise<TaskRow | null> {
   const [locked] = await tx`select id from tasks where id = ${taskId} for update`;
   if (!locked) return null;
   await tx`
-    insert into task_attempt_usage (task_id, attempt, input_tokens, output_tokens, cost_usd)
-    values (${taskId}, ${attempt}, ${usage.inputTokens}, ${usage.outputTokens}, ${usage.costUsd})
-    on conflict (task_id, attempt) do update
-    set input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
-        cost_usd = excluded.cost_usd, recorded_at = now()`;
+    insert into task_attempt_usage (task_id, attempt, run_id, input_tokens, output_tokens, cost_usd)
+    values (${taskId}, ${run.attempt}, ${run.runId ?? ''}, ${usage.inputTokens}, ${usage.outputTokens}, ${usage.costUsd})
+    on conflict (task_id, attempt, run_id) do update
+    set input_tokens = greatest(task_attempt_usage.input_tokens, excluded.input_tokens),
+        output_tokens = greatest(task_attempt_usage.output_tokens, excluded.output_tokens),
+        cost_usd = greatest(task_attempt_usage.cost_usd, excluded.cost_usd), recorded_at = now()`;
   const [row] = await tx<TaskRow[]>`
     update tasks
     set input_tokens = spent.input_tokens, output_tokens = spent.output_tokens, cost_usd = spent.cost_usd
