@@ -1,6 +1,11 @@
-import type { Task } from '@agent-bot/contracts';
+import type { Task, TaskUsage } from '@agent-bot/contracts';
 import type { UnsuccessfulEnding } from './review-thread.js';
 import { type FinalReport, finalCommentBody, stalledBody } from './tracking-comment.js';
+
+/** What the task cost over all its attempts and runs: the row's totals. */
+export function usageOf(task: Task): TaskUsage {
+  return { inputTokens: task.inputTokens, outputTokens: task.outputTokens, costUsd: task.costUsd };
+}
 
 /**
  * What a settled task's row says about its ending, as the worker would have put it in the final
@@ -11,7 +16,7 @@ import { type FinalReport, finalCommentBody, stalledBody } from './tracking-comm
 export function finalReportOf(task: Task): FinalReport {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const common = {
-    usage: { inputTokens: task.inputTokens, outputTokens: task.outputTokens, costUsd: task.costUsd },
+    usage: usageOf(task),
     durationMs: task.durationMs ?? 0,
     runner: task.runner ?? text(task.result.runner),
     model: task.model ?? text(task.result.model),

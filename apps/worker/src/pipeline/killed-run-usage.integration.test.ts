@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type AnthropicStandIn, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { trackingMarker } from './tracking-comment.js';
 import { type Harness, REPO, createHarness } from '../test-support/pipeline-harness.js';
 import { type WorkerChild, startWorkerChild } from '../test-support/worker-child-process.js';
 
@@ -92,5 +93,8 @@ describe("a killed worker's spend", () => {
     // The task's totals (what the monthly budget and the dashboard read) are the sum of both runs.
     expect(done).toMatchObject({ inputTokens: 4 * 1200, outputTokens: 4 * 300 });
     expect(done.costUsd).toBeCloseTo(takeover.cost_usd, 6);
+    // The final comment shows the task's cost, both runs, not only the run that wrote it.
+    const comment = h.gh.state.comments.find((c) => c.body.includes(trackingMarker(task.id)));
+    expect(comment?.body).toContain(`| ${4 * 1200} / ${4 * 300} | $${done.costUsd.toFixed(4)} |`);
   });
 });

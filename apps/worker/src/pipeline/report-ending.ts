@@ -1,6 +1,7 @@
 import { PermanentJobError, type Task, type TaskUsage, errorCodeOf } from '@agent-bot/contracts';
 import type { Logger } from '@agent-bot/observability';
 import type { RunTaskDeps } from './pipeline-deps.js';
+import { usageOf } from './ending-from-row.js';
 import { replyToSource } from './reply-to-source.js';
 import { type UnsuccessfulEnding, postInReviewThread, reviewThreadOf, unsuccessfulReplyBody } from './review-thread.js';
 import type { Settled } from './settle-task.js';
@@ -44,7 +45,10 @@ export interface EndingDetails {
  */
 export async function reportEnding(ctx: EndingContext, settled: Settled, details: EndingDetails): Promise<void> {
   const { deps, task, reporter, tracker, runner, model, usage, durationMs } = ctx;
-  const report = { usage, durationMs, runner, model };
+  // The comment shows what the task cost: the row's totals, which add earlier attempts and runs
+  // (a retry, a job taken over from a dead worker) to this one. A cancel's row is not at hand: its own.
+  const cost = settled.as === 'succeeded' || settled.as === 'failed' ? usageOf(settled.task) : usage;
+  const report = { usage: cost, durationMs, runner, model };
   switch (settled.as) {
     case 'succeeded':
       // Its replies (review thread, source) went out before the settle, with the result.
