@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AgentEvent,
+  type AgentRunInput,
   type AgentRunner,
   type JobContext,
   type LiveEvent,
@@ -235,6 +236,64 @@ describe('runTask', () => {
       costUsd: 0.41,
     });
     expect(await monthlyBudget.spend.monthToDateUsd(installationId)).toBeCloseTo(0.41);
+  });
+
+  it("a retried task's next run may spend only what its earlier runs left of the task's limits", async () => {
+    const task = await newTask('noop');
+    // Attempt 1 (another run, another worker) spent $3.50 and 1,200 tokens.
+    await tasks.recordAttemptUsage(
+      task.id,
+      { attempt: 1, runId: randomUUID() },
+      { inputTokens: 1000, outputTokens: 200, costUsd: 3.5 },
+    );
+    const given: AgentRunInput['limits'][] = [];
+    const runner: AgentRunner = {
+      name: 'noop',
+      async *run(input): AsyncIterable<AgentEvent> {
+        given.push(input.limits);
+        yield SUCCESS;
+      },
+    };
+    const { deps: d } = deps({ noop: runner });
+    await runTask({ ...d, limits: { timeoutMs: 60_000, maxCostUsd: 5, maxTokens: 10_000 } }, task.id, job(2));
+    expect(given).toHaveLength(1);
+    expect(given[0]?.maxCostUsd).toBeCloseTo(1.5, 6);
+    expect(given[0]?.maxTokens).toBe(8800);
+    const line = (await taskEvents.list(task.id)).find((e) => e.kind === 'limits');
+    expect(line?.message).toBe(
+      "earlier attempts spent part of this task's limits: this run may spend $1.5000 of its $5 and 8800 of its 10000 tokens",
+    );
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'succeeded', costUsd: 3.51 });
+  });
+
+  it('a task whose earlier runs spent its whole cost limit fails with TASK_BUDGET_COST before its agent starts', async () => {
+    const task = await newTask('noop');
+    await tasks.recordAttemptUsage(
+      task.id,
+      { attempt: 1, runId: randomUUID() },
+      { inputTokens: 1000, outputTokens: 200, costUsd: 5 },
+    );
+    const runner = scripted('noop', () => [SUCCESS]);
+    const { deps: d } = deps({ noop: runner });
+    await expect(runTask(d, task.id, job(2))).rejects.toThrow('already spent $5.0000 of its $5 limit (TASK_MAX_COST_USD)');
+    expect(runner.calls).toBe(0);
+    expect(await tasks.get(task.id)).toMatchObject({ status: 'failed', errorCode: 'TASK_BUDGET_COST', costUsd: 5 });
+  });
+
+  it('a first run gets the whole limit and no limits line', async () => {
+    const task = await newTask('noop');
+    const given: AgentRunInput['limits'][] = [];
+    const runner: AgentRunner = {
+      name: 'noop',
+      async *run(input): AsyncIterable<AgentEvent> {
+        given.push(input.limits);
+        yield SUCCESS;
+      },
+    };
+    const { deps: d } = deps({ noop: runner });
+    await runTask(d, task.id, job(1));
+    expect(given).toEqual([{ timeoutMs: 60_000, maxCostUsd: 5 }]);
+    expect((await taskEvents.list(task.id)).map((e) => e.kind)).not.toContain('limits');
   });
 
   it('a runner that throws mid-run still costs what it said it spent: retried, then failed, both attempts counted', async () => {

@@ -14,6 +14,7 @@ import type { RunTaskDeps, RepositoryIndexView } from './pipeline-deps.js';
 import { publishChanges, replyInReviewThread } from './publish-changes.js';
 import { type EndingContext, jobErrorFor, reportEnding } from './report-ending.js';
 import { replyToSource } from './reply-to-source.js';
+import { remainingLimits, remainingLimitsNote } from './task-limits.js';
 import { RunningUsage } from './running-usage.js';
 import { type Settled, settleSuperseded, settleTask } from './settle-task.js';
 import { startPublishing } from './start-publishing.js';
@@ -105,6 +106,9 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
     await reporter.log('started', `attempt ${job.attempt} of ${job.maxAttempts} started`, { runId: run.runId });
     await tracker?.start();
     await checkMonthlyBudget(deps, task);
+    const limits = remainingLimits(deps.limits, task);
+    const limitsNote = remainingLimitsNote(deps.limits, limits);
+    if (limitsNote) await reporter.log('limits', limitsNote);
     const runner = deps.resolveRunner(task.runner);
     runnerLabel = runner.name;
 
@@ -142,7 +146,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
         prompt: task.prompt,
         workdir: workspace?.dir,
         model: task.model ?? undefined,
-        limits: deps.limits,
+        limits,
         repoMap: index?.repoMap({ budgetTokens: deps.repoMapTokens ?? 2000, query: task.prompt }),
         searchCode: index ? async (query) => index.search(query, 20) : undefined,
       },
