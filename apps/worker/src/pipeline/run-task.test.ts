@@ -92,6 +92,19 @@ function spendingUntilStopped(usage: TaskUsage, onWorking: () => Promise<unknown
   };
 }
 
+/** A runner that succeeds and keeps the limits each of its runs was given. */
+function limitsRecorder(): { runner: AgentRunner; given: AgentRunInput['limits'][] } {
+  const given: AgentRunInput['limits'][] = [];
+  const runner: AgentRunner = {
+    name: 'noop',
+    async *run(input): AsyncIterable<AgentEvent> {
+      given.push(input.limits);
+      yield SUCCESS;
+    },
+  };
+  return { runner, given };
+}
+
 function deps(runners: Record<string, AgentRunner>, defaultRunner?: string) {
   const metrics = createMetrics({ collectProcessMetrics: false });
   const value: RunTaskDeps = {
@@ -246,14 +259,7 @@ describe('runTask', () => {
       { attempt: 1, runId: randomUUID() },
       { inputTokens: 1000, outputTokens: 200, costUsd: 3.5 },
     );
-    const given: AgentRunInput['limits'][] = [];
-    const runner: AgentRunner = {
-      name: 'noop',
-      async *run(input): AsyncIterable<AgentEvent> {
-        given.push(input.limits);
-        yield SUCCESS;
-      },
-    };
+    const { runner, given } = limitsRecorder();
     const { deps: d } = deps({ noop: runner });
     await runTask({ ...d, limits: { timeoutMs: 60_000, maxCostUsd: 5, maxTokens: 10_000 } }, task.id, job(2));
     expect(given).toHaveLength(1);
@@ -282,14 +288,7 @@ describe('runTask', () => {
 
   it('a first run gets the whole limit and no limits line', async () => {
     const task = await newTask('noop');
-    const given: AgentRunInput['limits'][] = [];
-    const runner: AgentRunner = {
-      name: 'noop',
-      async *run(input): AsyncIterable<AgentEvent> {
-        given.push(input.limits);
-        yield SUCCESS;
-      },
-    };
+    const { runner, given } = limitsRecorder();
     const { deps: d } = deps({ noop: runner });
     await runTask(d, task.id, job(1));
     expect(given).toEqual([{ timeoutMs: 60_000, maxCostUsd: 5 }]);
