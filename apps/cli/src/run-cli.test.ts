@@ -147,6 +147,40 @@ describe('agent-bot CLI', () => {
       const show = capture(env);
       expect(await runCli(['task', task.id], show.io)).toBe(0);
       expect(show.out()).toContain('attempt 1 started');
+      expect(show.out()).toContain('runs: none yet');
+
+      // With runs: a table of what each spent (two runs of attempt 1, one of attempt 2), in that order.
+      await tasks.markRunning(task.id, 1);
+      await tasks.recordAttemptUsage(
+        task.id,
+        { attempt: 1, runId: 'run-dead' },
+        { inputTokens: 1000, outputTokens: 100, costUsd: 0.25 },
+      );
+      await tasks.recordAttemptUsage(
+        task.id,
+        { attempt: 1, runId: 'run-takeover' },
+        { inputTokens: 500, outputTokens: 50, costUsd: 0.125 },
+      );
+      await tasks.recordAttemptUsage(task.id, 2, { inputTokens: 7, outputTokens: 3, costUsd: 0.5 });
+      const withRuns = capture(env);
+      expect(await runCli(['task', task.id], withRuns.io)).toBe(0);
+      const table = withRuns.out().split('runs:\n')[1]?.split('\n\n')[0]?.split('\n') ?? [];
+      expect(table.map((line) => line.replace(/\s+\S+$/, '').split(/\s{2,}/))).toEqual([
+        ['ATTEMPT', 'RUN', 'TOKENS IN', 'TOKENS OUT', 'COST', 'FIRST'],
+        ['1', 'run-dead', '1000', '100', '$0.2500'],
+        ['1', 'run-takeover', '500', '50', '$0.1250'],
+        ['2', '-', '7', '3', '$0.5000'],
+      ]);
+      const json = capture(env);
+      expect(await runCli(['task', task.id, '--json'], json.io)).toBe(0);
+      const shown = JSON.parse(json.out());
+      expect(shown.task).toMatchObject({ id: task.id, input_tokens: 1507, cost_usd: 0.875 });
+      expect(shown.runs.map((r: { attempt: number; run_id: string | null }) => [r.attempt, r.run_id])).toEqual([
+        [1, 'run-dead'],
+        [1, 'run-takeover'],
+        [2, null],
+      ]);
+      expect(shown.events).toEqual([expect.objectContaining({ message: 'attempt 1 started' })]);
 
       const missing = capture(env);
       expect(await runCli(['task', '00000000-0000-0000-0000-000000000000'], missing.io)).toBe(1);

@@ -13,7 +13,7 @@ commands:
   doctor                       check configuration, PostgreSQL, Redis and the gateway
   tasks [--status S] [--repo R] [--limit N] [--json]
                                list recent tasks
-  task <id> [--json]           show a task and its event log
+  task <id> [--json]           show a task, its runs (what each spent) and its event log
   retry <id> [--json]          run a finished task again (as a new task)
   cancel <id> [--reason TEXT] [--json]
                                cancel a queued or running task (stops its agent)

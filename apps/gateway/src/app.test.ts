@@ -212,9 +212,73 @@ describe('GET /api/tasks', () => {
   });
 
   it('answers 404 with a JSON error code for an unknown task', async () => {
-    const response = await app.inject({ method: 'GET', url: `/api/tasks/${randomUUID()}`, headers: auth });
-    expect(response.statusCode).toBe(404);
-    expect(response.json().error.code).toBe('TASK_NOT_FOUND');
+    for (const id of [randomUUID(), 'not-a-uuid']) {
+      const response = await app.inject({ method: 'GET', url: `/api/tasks/${id}`, headers: auth });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe('TASK_NOT_FOUND');
+    }
+  });
+
+  it('shows a task with its runs, what each spent, by attempt then first recorded (none before it ran)', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/tasks',
+      payload: { prompt: 'runs', runner: 'noop' },
+      headers: auth,
+    });
+    const id: string = created.json().task.id;
+    const fresh = await app.inject({ method: 'GET', url: `/api/tasks/${id}`, headers: auth });
+    expect(fresh.json()).toMatchObject({ task: { id, cost_usd: 0 }, runs: [] });
+
+    const tasks = new PostgresTaskRepository(db.sql);
+    const taken = randomUUID();
+    const takeover = randomUUID();
+    await tasks.markRunning(id, 1);
+    await tasks.recordAttemptUsage(id, { attempt: 1, runId: taken }, { inputTokens: 1000, outputTokens: 100, costUsd: 0.25 });
+    await tasks.recordAttemptUsage(id, { attempt: 1, runId: takeover }, { inputTokens: 500, outputTokens: 50, costUsd: 0.125 });
+    await tasks.markRetrying(id, { attempt: 1, runId: takeover, code: 'X', message: 'x' });
+    await tasks.markRunning(id, 2);
+    await tasks.markSucceeded(id, {
+      attempt: 2,
+      runId: 'r2',
+      usage: { inputTokens: 10, outputTokens: 1, costUsd: 0.5 },
+      result: {},
+    });
+
+    const response = await app.inject({ method: 'GET', url: `/api/tasks/${id}`, headers: auth });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.task).toMatchObject({ status: 'succeeded', input_tokens: 1510, output_tokens: 151, cost_usd: 0.875 });
+    expect(body.runs).toEqual([
+      {
+        attempt: 1,
+        run_id: taken,
+        input_tokens: 1000,
+        output_tokens: 100,
+        cost_usd: 0.25,
+        first_recorded_at: expect.any(String),
+        recorded_at: expect.any(String),
+      },
+      {
+        attempt: 1,
+        run_id: takeover,
+        input_tokens: 500,
+        output_tokens: 50,
+        cost_usd: 0.125,
+        first_recorded_at: expect.any(String),
+        recorded_at: expect.any(String),
+      },
+      {
+        attempt: 2,
+        run_id: 'r2',
+        input_tokens: 10,
+        output_tokens: 1,
+        cost_usd: 0.5,
+        first_recorded_at: expect.any(String),
+        recorded_at: expect.any(String),
+      },
+    ]);
+    expect(new Date(body.runs[0].first_recorded_at).toISOString()).toBe(body.runs[0].first_recorded_at);
   });
 });
 

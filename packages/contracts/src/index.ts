@@ -19,6 +19,7 @@ export {
   type Task,
   type TaskEvent,
   type TaskUsage,
+  type TaskRun,
   type TaskResultLinks,
 } from './task.js';
 export {

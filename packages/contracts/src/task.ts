@@ -94,6 +94,23 @@ export interface Task {
   durationMs: number | null;
 }
 
+/**
+ * What one run (one execution of an attempt; see AttemptRun) of a task spent: the task's totals
+ * are the sum of its runs. Figures are cumulative, as last written by the run.
+ */
+export interface TaskRun {
+  attempt: number;
+  /** Null for a run recorded without an id (before run ids existed). */
+  runId: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** When the run's usage was first written. */
+  firstRecordedAt: Date;
+  /** When its usage was last written (a running figure or its verdict). */
+  recordedAt: Date;
+}
+
 export interface TaskEvent {
   id: string;
   taskId: string;

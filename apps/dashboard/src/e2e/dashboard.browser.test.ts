@@ -30,6 +30,8 @@ describe('dashboard in a real browser', () => {
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  /** The task the live-log test ran to the end: it has a run, shown on its page. */
+  let ranTaskId = '';
 
   beforeAll(async () => {
     buildDashboard();
@@ -218,6 +220,14 @@ describe('dashboard in a real browser', () => {
     await page.locator('.log-line').filter({ hasText: 'step 6 of 6' }).waitFor();
     await page.getByTestId('tokens').filter({ hasText: '1200 in / 345 out' }).waitFor();
     expect(await page.getByTestId('cost').textContent()).toBe('$0.0123');
+    // Under the totals, the runs they add up from: here the one run of attempt 1, its id shortened.
+    const runRows = page.getByTestId('task-runs').locator('tbody tr');
+    await runRows.first().waitFor();
+    expect(await runRows.count()).toBe(1);
+    const [attempt, runId, tokensIn, tokensOut, cost] = await runRows.first().locator('td').allTextContents();
+    expect([attempt, tokensIn, tokensOut, cost]).toEqual(['1', '1200', '345', '$0.0123']);
+    expect(runId).toMatch(/^[0-9a-f]{8}$/);
+    ranTaskId = task.id;
     const lines = await page.locator('.log-line').allTextContents();
     expect(lines.filter((line) => line.includes('step ')).length).toBe(6);
     expect(await page.getByRole('button', { name: 'Retry (r)' }).isEnabled()).toBe(true);
@@ -337,6 +347,7 @@ describe('dashboard in a real browser', () => {
         ['/tasks', 'task-list', '13-tasks-390px'],
         ['/deliveries', 'delivery-list', '14-deliveries-390px'],
         ['/bots', 'bot-board', '15-bots-390px'],
+        [`/tasks/${ranTaskId}`, 'task-runs', '15b-task-runs-390px'],
       ] as const) {
         await narrow.goto(`${stack.baseUrl}${path}`);
         await narrow.getByTestId(table).locator('tbody tr').first().waitFor();

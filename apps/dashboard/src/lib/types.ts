@@ -49,6 +49,18 @@ export interface TaskView {
   publishing_at: string | null;
 }
 
+/** One run of a task (`runs` in GET /api/tasks/:id): what that execution of an attempt spent. */
+export interface TaskRunView {
+  attempt: number;
+  /** Null for a run recorded before runs had ids. */
+  run_id: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  first_recorded_at: string;
+  recorded_at: string;
+}
+
 export interface TaskEventView {
   id: string;
   kind: string;

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, localTime } from '../lib/api.js';
 import { live } from '../lib/live.js';
 import { linkHandler, navigate } from '../lib/router.js';
-import type { LiveEvent, TaskEventView, TaskView } from '../lib/types.js';
+import type { LiveEvent, TaskEventView, TaskRunView, TaskView } from '../lib/types.js';
+import { TaskRuns } from './task-runs.js';
 
 const PUBLISHING_NOTE =
   'Publishing its result (branch, pull request, replies): it can no longer be cancelled and finishes as published.';
@@ -10,18 +11,24 @@ const PUBLISHING_NOTE =
 export function TaskPage(props: { taskId: string; isAdmin: boolean }) {
   const { taskId } = props;
   const [task, setTask] = useState<TaskView | null>(null);
+  const [runs, setRuns] = useState<TaskRunView[]>([]);
   const [events, setEvents] = useState<TaskEventView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const logEnd = useRef<HTMLDivElement>(null);
 
   const reloadTask = () =>
-    api<{ task: TaskView }>('GET', `/api/tasks/${taskId}`).then(
-      (result) => setTask(result.task),
+    api<{ task: TaskView; runs?: TaskRunView[] }>('GET', `/api/tasks/${taskId}`).then(
+      (result) => {
+        setTask(result.task);
+        // An older gateway answers without runs: show none rather than fail.
+        setRuns(result.runs ?? []);
+      },
       (caught: Error) => setError(caught.message),
     );
 
   useEffect(() => {
     setEvents(null);
+    setRuns([]);
     void reloadTask();
     api<{ events: TaskEventView[] }>('GET', `/api/tasks/${taskId}/events`).then(
       (result) => setEvents(result.events),
@@ -129,6 +136,7 @@ export function TaskPage(props: { taskId: string; isAdmin: boolean }) {
           )}
         </dd>
       </dl>
+      <TaskRuns runs={runs} />
       {task.error_message && (
         <p class="error">
           {task.error_code}: {task.error_message}

@@ -1,4 +1,4 @@
-import type { ParsedTaskRequest, Task, TaskEvent, TaskStatus, TaskUsage, TaskResultLinks } from '../task.js';
+import type { ParsedTaskRequest, Task, TaskEvent, TaskResultLinks, TaskRun, TaskStatus, TaskUsage } from '../task.js';
 
 export interface TaskListFilter {
   status?: TaskStatus;
@@ -74,6 +74,11 @@ export interface TaskRepository {
    * Returns the row with its new totals; null when the task is gone.
    */
   recordAttemptUsage(id: string, run: AttemptRun | number, usage: TaskUsage): Promise<Task | null>;
+  /**
+   * The task's runs with what each spent (why the task cost what it did), ordered by attempt and
+   * then by when each run was first recorded. Empty when the task has spent nothing yet or is unknown.
+   */
+  listRuns(id: string): Promise<TaskRun[]>;
   /**
    * Records that a settled task's ending has been told: its tracking comment says how it ended
    * (or it has none to write). Until then the ending sweep may finish the report from the row

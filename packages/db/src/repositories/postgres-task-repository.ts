@@ -6,10 +6,11 @@ import {
   type TaskListFilter,
   type TaskRepository,
   type TaskResultLinks,
+  type TaskRun,
   type TaskUsage,
 } from '@agent-bot/contracts';
 import type { Sql, Tx } from '../create-sql.js';
-import { recordAttemptUsage } from './task-attempt-usage.js';
+import { listTaskRuns, recordAttemptUsage } from './task-attempt-usage.js';
 import { priorityToNumber, type TaskRow, toTask } from './task-row.js';
 
 export class PostgresTaskRepository implements TaskRepository {
@@ -152,6 +153,11 @@ export class PostgresTaskRepository implements TaskRepository {
     const attemptRun = typeof run === 'number' ? { attempt: run } : run;
     const row = await this.sql.begin((tx) => recordAttemptUsage(tx, id, attemptRun, usage));
     return row ? toTask(row) : null;
+  }
+
+  async listRuns(id: string): Promise<TaskRun[]> {
+    if (!isUuid(id)) return [];
+    return listTaskRuns(this.sql, id);
   }
 
   async markEndingReported(id: string): Promise<boolean> {

@@ -93,4 +93,37 @@ describe('usage per run', () => {
       select sum(input_tokens)::int as input, sum(output_tokens)::int as output from task_attempt_usage where task_id = ${task.id}`;
     expect(sums).toEqual({ input: 125, output: 13 });
   });
+
+  it('lists the runs by attempt, then by when each was first recorded, whatever their ids and later writes', async () => {
+    const task = await runningTask();
+    // Ids chosen so that ordering by run id, or by the last write, would give the wrong order.
+    const first = { attempt: 1, runId: 'zz-first' };
+    const second = { attempt: 1, runId: 'aa-second' };
+    const retry = { attempt: 2, runId: 'mm-retry' };
+    await tasks.recordAttemptUsage(task.id, first, spent(100, 10, 0.01));
+    await tasks.recordAttemptUsage(task.id, second, spent(200, 20, 0.02));
+    await tasks.recordAttemptUsage(task.id, first, spent(150, 15, 0.015));
+    await tasks.recordAttemptUsage(task.id, retry, spent(300, 30, 0.03));
+
+    const runs = await tasks.listRuns(task.id);
+    expect(
+      runs.map(({ attempt, runId, inputTokens, outputTokens, costUsd }) => ({
+        attempt,
+        runId,
+        inputTokens,
+        outputTokens,
+        costUsd,
+      })),
+    ).toEqual([
+      { attempt: 1, runId: 'zz-first', inputTokens: 150, outputTokens: 15, costUsd: 0.015 },
+      { attempt: 1, runId: 'aa-second', inputTokens: 200, outputTokens: 20, costUsd: 0.02 },
+      { attempt: 2, runId: 'mm-retry', inputTokens: 300, outputTokens: 30, costUsd: 0.03 },
+    ]);
+    // The first run was written again after the second began: its last write is later, its first is not.
+    const [firstRun, secondRun] = runs;
+    expect(firstRun?.firstRecordedAt.getTime()).toBeLessThanOrEqual(secondRun?.firstRecordedAt.getTime() ?? 0);
+    expect(firstRun?.recordedAt.getTime()).toBeGreaterThanOrEqual(secondRun?.recordedAt.getTime() ?? Infinity);
+    expect(await tasks.listRuns(randomUUID())).toEqual([]);
+    expect(await tasks.listRuns('not-a-uuid')).toEqual([]);
+  });
 });

@@ -22,7 +22,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-describe('0070_task_attempt_usage (and 0090_task_attempt_runs after it)', () => {
+describe('0070_task_attempt_usage (and 0090_task_attempt_runs, 0100 after it)', () => {
   it('keeps the usage recorded before it as the last attempt, so totals stay and a repeated write counts once', async () => {
     const [cancelled] = await db.sql<{ id: string }[]>`
       insert into tasks (kind, source, prompt, status, attempts, input_tokens, output_tokens, cost_usd)
@@ -37,6 +37,10 @@ describe('0070_task_attempt_usage (and 0090_task_attempt_runs after it)', () => 
     // 0090: rows from before run ids are the attempt's run without an id.
     const moved = await db.sql`select attempt, run_id from task_attempt_usage where task_id = ${failed?.id as string}`;
     expect(moved).toEqual([{ attempt: 2, run_id: '' }]);
+    // 0100: such a run is listed without an id, first recorded when it was last written.
+    const [listed] = await tasks.listRuns(failed?.id as string);
+    expect(listed).toMatchObject({ attempt: 2, runId: null, inputTokens: 100, outputTokens: 10, costUsd: 0.5 });
+    expect(listed?.firstRecordedAt).toEqual(listed?.recordedAt);
     // A late report of an earlier attempt (its worker was superseded) adds to what was there.
     expect(
       await tasks.recordAttemptUsage(failed?.id as string, 1, { inputTokens: 20, outputTokens: 2, costUsd: 0.25 }),

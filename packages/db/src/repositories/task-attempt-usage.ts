@@ -1,5 +1,5 @@
-import type { AttemptRun, TaskUsage } from '@agent-bot/contracts';
-import type { Tx } from '../create-sql.js';
+import type { AttemptRun, TaskRun, TaskUsage } from '@agent-bot/contracts';
+import type { Sql, Tx } from '../create-sql.js';
 import type { TaskRow } from './task-row.js';
 
 /**
@@ -38,4 +38,34 @@ export async function recordAttemptUsage(tx: Tx, taskId: string, run: AttemptRun
     where tasks.id = ${taskId}
     returning tasks.*`;
   return row ?? null;
+}
+
+interface TaskRunRow {
+  attempt: number;
+  run_id: string;
+  input_tokens: string | number;
+  output_tokens: string | number;
+  cost_usd: string | number;
+  first_recorded_at: Date;
+  recorded_at: Date;
+}
+
+/**
+ * A task's runs, by attempt and then by when each was first recorded (run_id breaks a tie: two
+ * runs first written in one instant are still listed the same way every time).
+ */
+export async function listTaskRuns(sql: Sql, taskId: string): Promise<TaskRun[]> {
+  const rows = await sql<TaskRunRow[]>`
+    select attempt, run_id, input_tokens, output_tokens, cost_usd, first_recorded_at, recorded_at
+    from task_attempt_usage where task_id = ${taskId}
+    order by attempt, first_recorded_at, run_id`;
+  return rows.map((row) => ({
+    attempt: row.attempt,
+    runId: row.run_id === '' ? null : row.run_id,
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    costUsd: Number(row.cost_usd),
+    firstRecordedAt: row.first_recorded_at,
+    recordedAt: row.recorded_at,
+  }));
 }

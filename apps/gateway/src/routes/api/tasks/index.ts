@@ -5,7 +5,7 @@ import type { GatewayDeps } from '../../../deps.js';
 import { requireAdminPrincipal, requireSession } from '../../../plugins/session.js';
 import { createTask } from '../../../use-cases/create-task.js';
 import { cancelTask, retryTask } from '../../../use-cases/retry-or-cancel-task.js';
-import { serializeTask, serializeTaskEvent } from './serialize-task.js';
+import { serializeTask, serializeTaskEvent, serializeTaskRun } from './serialize-task.js';
 
 const createBody = taskRequestSchema
   .omit({ source: true, deliveryId: true })
@@ -43,10 +43,12 @@ export async function taskRoutes(app: FastifyInstance, deps: GatewayDeps) {
     return { tasks: tasks.map(serializeTask) };
   });
 
+  // The task and its runs (serializeTaskRun: what each execution spent, ordered by attempt and
+  // then by when it began; empty until the first run records usage).
   app.get<{ Params: { id: string } }>('/:id', async (request) => {
-    const task = await deps.tasks.get(request.params.id);
+    const [task, runs] = await Promise.all([deps.tasks.get(request.params.id), deps.tasks.listRuns(request.params.id)]);
     if (!task) throw new AppError('TASK_NOT_FOUND', `task ${request.params.id} not found`, { expected: true });
-    return { task: serializeTask(task) };
+    return { task: serializeTask(task), runs: runs.map(serializeTaskRun) };
   });
 
   app.get<{ Params: { id: string }; Querystring: { after?: string } }>('/:id/events', async (request) => {

@@ -1,4 +1,4 @@
-import type { Task, TaskEvent } from '@agent-bot/contracts';
+import type { Task, TaskEvent, TaskRun } from '@agent-bot/contracts';
 
 /** The REST shape of a task: snake_case, ISO timestamps. */
 export function serializeTask(task: Task) {
@@ -30,6 +30,28 @@ export function serializeTask(task: Task) {
     // Set once the result started to be published: from then on the task cannot be cancelled.
     publishing_at: task.publishingAt?.toISOString() ?? null,
     duration_ms: task.durationMs,
+  };
+}
+
+/**
+ * The REST shape of one run of a task (`runs` in GET /api/tasks/:id): why the task cost what it
+ * did. The task's input_tokens, output_tokens and cost_usd are the sum of its runs' figures.
+ * - attempt: the job's attempt number (1 for the first, 2 for its retry, ...);
+ * - run_id: the execution (a job taken over after its worker died runs again under the same
+ *   attempt number, so an attempt can have several runs); null for runs recorded before run ids;
+ * - input_tokens, output_tokens, cost_usd: what the run spent, as it last reported (while it runs,
+ *   so far);
+ * - first_recorded_at, recorded_at: when its usage was first and last written.
+ */
+export function serializeTaskRun(run: TaskRun) {
+  return {
+    attempt: run.attempt,
+    run_id: run.runId,
+    input_tokens: run.inputTokens,
+    output_tokens: run.outputTokens,
+    cost_usd: run.costUsd,
+    first_recorded_at: run.firstRecordedAt.toISOString(),
+    recorded_at: run.recordedAt.toISOString(),
   };
 }
 
