@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { type AnthropicStandIn, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startAnthropicStandIn, waitFor } from '@agent-bot/testing';
+import { describe, expect, it } from 'vitest';
 import { trackingMarker } from './tracking-comment.js';
-import { type Harness, REPO, createHarness } from '../test-support/pipeline-harness.js';
-import { type WorkerChild, startWorkerChild } from '../test-support/worker-child-process.js';
+import { type Harness, REPO } from '../test-support/pipeline-harness.js';
+import { useWorkerDrill } from '../test-support/worker-drill.js';
 
 /**
  * What a worker killed mid-run (SIGKILL: no verdict, no cleanup) had its agent spend still counts:
@@ -13,17 +13,9 @@ import { type WorkerChild, startWorkerChild } from '../test-support/worker-child
  * answer); real queue, workers, PostgreSQL.
  */
 let h: Harness;
-const standIns: AnthropicStandIn[] = [];
-let child: WorkerChild | undefined;
 
-beforeEach(async () => {
-  h = await createHarness({ lockDurationMs: 2000 });
-});
-afterEach(async () => {
-  await child?.kill();
-  child = undefined;
-  for (const s of standIns.splice(0)) await s.close();
-  await h.close();
+const drill = useWorkerDrill((harness) => {
+  h = harness;
 });
 
 type RunRow = { attempt: number; run_id: string; input_tokens: number; output_tokens: number; cost_usd: number };
@@ -39,8 +31,8 @@ describe("a killed worker's spend", () => {
     const first = await startAnthropicStandIn({
       script: [{ kind: 'tool_use', name: 'Read', input: { file_path: join(worktree, 'README.md') } }, { kind: 'hang' }],
     });
-    standIns.push(first);
-    child = await startWorkerChild(h, { anthropicUrl: first.url });
+    drill.closeAfter(first);
+    const child = await drill.startChild({ anthropicUrl: first.url });
     const task = await h.createTask();
     await h.enqueue(task.id);
 
@@ -70,7 +62,7 @@ describe("a killed worker's spend", () => {
         { kind: 'text', text: 'Fixed after takeover.' },
       ],
     });
-    standIns.push(good);
+    drill.closeAfter(good);
     await h.startWorker({ runners: { 'claude-code': h.claudeRunner(good.url) }, defaultRunner: 'claude-code' });
     const done = await h.waitForFinal(task.id, 90_000);
     expect(done).toMatchObject({ status: 'succeeded', attempts: 1 });

@@ -1,11 +1,11 @@
 import { PostgresTaskEventRepository } from '@agent-bot/db';
 import { SlackReplyChannel } from '@agent-bot/replies';
 import { type AnthropicStandIn, type SlackStandIn, startAnthropicStandIn, startSlackStandIn } from '@agent-bot/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NoopRunner } from '../runners/noop-runner.js';
 import { GatedRunner } from '../test-support/gated-runner.js';
-import { FIXED_GREET, type Harness, createHarness, fixGreetClaudeScript } from '../test-support/pipeline-harness.js';
-import { type WorkerChild, startWorkerChild } from '../test-support/worker-child-process.js';
+import { FIXED_GREET, type Harness, fixGreetClaudeScript } from '../test-support/pipeline-harness.js';
+import { useWorkerDrill } from '../test-support/worker-drill.js';
 
 /**
  * A worker that dies after posting a task's answer but before settling the task leaves the job to
@@ -15,18 +15,10 @@ import { type WorkerChild, startWorkerChild } from '../test-support/worker-child
  * the Slack Web API stand-in.
  */
 let h: Harness;
-let child: WorkerChild | undefined;
-const standIns: { close(): Promise<void> }[] = [];
 const BOT_TOKEN = 'xoxb-replies-once-5e6f';
 
-beforeEach(async () => {
-  h = await createHarness({ lockDurationMs: 2000 });
-});
-afterEach(async () => {
-  await child?.kill();
-  child = undefined;
-  for (const s of standIns.splice(0)) await s.close();
-  await h.close();
+const drill = useWorkerDrill((harness) => {
+  h = harness;
 });
 
 async function logOf(taskId: string) {
@@ -38,10 +30,10 @@ describe('answers are posted once per task across attempts', () => {
   it('a review-thread answer whose worker died before hearing GitHub answer is found, not posted again', async () => {
     const { task, replies } = await h.reviewCommentTask();
     const agent: AnthropicStandIn = await startAnthropicStandIn({ script: fixGreetClaudeScript(h.worktree()) });
-    standIns.push(agent);
+    drill.closeAfter(agent);
     // GitHub takes the reply, but its answer never reaches the worker: the widest window there is.
     const held = h.gh.hold('pulls/create-reply-for-review-comment');
-    child = await startWorkerChild(h, { anthropicUrl: agent.url });
+    const child = await drill.startChild({ anthropicUrl: agent.url });
     await h.enqueue(task.id);
     await held.arrived;
     await child.kill();
@@ -69,10 +61,10 @@ describe('answers are posted once per task across attempts', () => {
 
   it('a Slack answer logged before the worker died is not posted again; the task succeeds with its URL', async () => {
     const slack: SlackStandIn = await startSlackStandIn({ token: BOT_TOKEN, channels: ['C0ONCE'] });
-    standIns.push(slack);
+    drill.closeAfter(slack);
     const slackOptions = { apiUrl: `${slack.url}/api`, botToken: BOT_TOKEN };
     // Dies (SIGKILL) when it is about to settle the task: after the answer, before the row.
-    child = await startWorkerChild(h, { slack: slackOptions, die: 'before-settle' });
+    const child = await drill.startChild({ slack: slackOptions, die: 'before-settle' });
     const task = await h.createTask({
       kind: 'answer',
       source: 'slack',

@@ -4,26 +4,18 @@ import { PostgresStalledTasks } from '@agent-bot/db';
 import { createGitHubAdapters } from '@agent-bot/github';
 import { createLogger } from '@agent-bot/observability';
 import { ClaudeCodeRunner } from '@agent-bot/runners';
-import { type AnthropicStandIn, claudeBinary, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIXED_GREET, type Harness, PUBLIC_URL, REPO, createHarness } from '../test-support/pipeline-harness.js';
+import { claudeBinary, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
+import { describe, expect, it } from 'vitest';
+import { FIXED_GREET, type Harness, PUBLIC_URL, REPO } from '../test-support/pipeline-harness.js';
 import { startStallDetector } from './stall-detector.js';
 import { trackingMarker } from './tracking-comment.js';
-import { type WorkerChild, startWorkerChild } from '../test-support/worker-child-process.js';
+import { useWorkerDrill } from '../test-support/worker-drill.js';
 import { GatedRunner } from '../test-support/gated-runner.js';
 
 let h: Harness;
-const standIns: AnthropicStandIn[] = [];
-let child: WorkerChild | undefined;
 
-beforeEach(async () => {
-  h = await createHarness({ lockDurationMs: 2000 });
-});
-afterEach(async () => {
-  await child?.kill();
-  child = undefined;
-  for (const s of standIns.splice(0)) await s.close();
-  await h.close();
+const drill = useWorkerDrill((harness) => {
+  h = harness;
 });
 
 const ours = (taskId: string) => h.gh.state.comments.filter((c) => c.body.includes(trackingMarker(taskId)));
@@ -31,8 +23,8 @@ const ours = (taskId: string) => h.gh.state.comments.filter((c) => c.body.includ
 describe('worker failures', () => {
   it('a worker killed with SIGKILL mid-task: another takes over, one comment, one PR, the agent died with it', async () => {
     const hanging = await startAnthropicStandIn({ script: [{ kind: 'hang' }] });
-    standIns.push(hanging);
-    child = await startWorkerChild(h, { anthropicUrl: hanging.url });
+    drill.closeAfter(hanging);
+    const child = await drill.startChild({ anthropicUrl: hanging.url });
     // Where the child's agent runs: no process may be left there once the worker is gone.
     const childRuns = join(h.runsDir, 'child');
 
@@ -61,7 +53,7 @@ describe('worker failures', () => {
         { kind: 'text', text: 'Fixed after takeover.' },
       ],
     });
-    standIns.push(good);
+    drill.closeAfter(good);
     await h.startWorker({
       runners: {
         'claude-code': new ClaudeCodeRunner({
