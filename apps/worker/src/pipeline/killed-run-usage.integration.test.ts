@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { startAnthropicStandIn, waitFor } from '@agent-bot/testing';
 import { describe, expect, it } from 'vitest';
 import { trackingMarker } from './tracking-comment.js';
-import { type Harness, REPO } from '../test-support/pipeline-harness.js';
+import { type Harness, REPO, fixGreetClaudeScript } from '../test-support/pipeline-harness.js';
 import { useWorkerDrill } from '../test-support/worker-drill.js';
 
 /**
@@ -51,17 +51,7 @@ describe("a killed worker's spend", () => {
     await child.kill();
     const [dead] = await runRows(task.id);
 
-    const good = await startAnthropicStandIn({
-      script: [
-        { kind: 'tool_use', name: 'Read', input: { file_path: join(worktree, 'src/greet.ts') } },
-        {
-          kind: 'tool_use',
-          name: 'Edit',
-          input: { file_path: join(worktree, 'src/greet.ts'), old_string: '"helo"', new_string: '"hello"' },
-        },
-        { kind: 'text', text: 'Fixed after takeover.' },
-      ],
-    });
+    const good = await startAnthropicStandIn({ script: fixGreetClaudeScript(worktree, 'Fixed after takeover.') });
     drill.closeAfter(good);
     await h.startWorker({ runners: { 'claude-code': h.claudeRunner(good.url) }, defaultRunner: 'claude-code' });
     const done = await h.waitForFinal(task.id, 90_000);

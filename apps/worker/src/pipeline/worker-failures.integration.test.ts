@@ -6,7 +6,7 @@ import { createLogger } from '@agent-bot/observability';
 import { ClaudeCodeRunner } from '@agent-bot/runners';
 import { claudeBinary, startAnthropicStandIn, waitFor } from '@agent-bot/testing';
 import { describe, expect, it } from 'vitest';
-import { FIXED_GREET, type Harness, PUBLIC_URL, REPO } from '../test-support/pipeline-harness.js';
+import { FIXED_GREET, type Harness, PUBLIC_URL, REPO, fixGreetClaudeScript } from '../test-support/pipeline-harness.js';
 import { startStallDetector } from './stall-detector.js';
 import { trackingMarker } from './tracking-comment.js';
 import { useWorkerDrill } from '../test-support/worker-drill.js';
@@ -42,17 +42,7 @@ describe('worker failures', () => {
     });
 
     const worktree = join(h.workspaceDir, 'worktrees', REPO, 'wt-0');
-    const good = await startAnthropicStandIn({
-      script: [
-        { kind: 'tool_use', name: 'Read', input: { file_path: join(worktree, 'src/greet.ts') } },
-        {
-          kind: 'tool_use',
-          name: 'Edit',
-          input: { file_path: join(worktree, 'src/greet.ts'), old_string: '"helo"', new_string: '"hello"' },
-        },
-        { kind: 'text', text: 'Fixed after takeover.' },
-      ],
-    });
+    const good = await startAnthropicStandIn({ script: fixGreetClaudeScript(worktree, 'Fixed after takeover.') });
     drill.closeAfter(good);
     await h.startWorker({
       runners: {

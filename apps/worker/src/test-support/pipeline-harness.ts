@@ -28,8 +28,8 @@ export const PUBLIC_URL = 'https://agent-bot.example.test';
 /** src/greet.ts after the agent fixed its typo. */
 export const FIXED_GREET = 'export function greet() {\n  return "hello";\n}\n';
 
-/** What the Anthropic stand-in answers to fix the typo: Read, then an Edit tool call, then a summary. */
-export function fixGreetClaudeScript(worktree: string): AnthropicStep[] {
+/** What the Anthropic stand-in answers to fix the typo: Read, then an Edit tool call, then `summary`. */
+export function fixGreetClaudeScript(worktree: string, summary = 'Fixed the typo in greet().'): AnthropicStep[] {
   return [
     { kind: 'tool_use', name: 'Read', input: { file_path: join(worktree, 'src/greet.ts') } },
     {
@@ -37,7 +37,7 @@ export function fixGreetClaudeScript(worktree: string): AnthropicStep[] {
       name: 'Edit',
       input: { file_path: join(worktree, 'src/greet.ts'), old_string: '"helo"', new_string: '"hello"' },
     },
-    { kind: 'text', text: 'Fixed the typo in greet().' },
+    { kind: 'text', text: summary },
   ];
 }
 
