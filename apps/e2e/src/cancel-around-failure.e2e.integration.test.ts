@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatedRunner } from '../../worker/src/test-support/gated-runner.js';
-import { FIXED_GREET, REPO } from '../../worker/src/test-support/pipeline-harness.js';
+import { REPO } from '../../worker/src/test-support/pipeline-harness.js';
 import { type Stack, startStack } from './test-support/stack.js';
-import { cancelThroughApi, eventKinds, jobEnded, taskThroughApi, trackingComments } from './test-support/task-probes.js';
+import {
+  cancelThroughApi,
+  eventKinds,
+  jobEnded,
+  taskHeldAtGate,
+  taskThroughApi,
+  trackingComments,
+} from './test-support/task-probes.js';
 
 let stack: Stack;
 
@@ -23,17 +29,12 @@ const FAILURE = { errorCode: 'RUNNER_FAILED', summary: 'The model gave up on the
 describe('a cancel around an agent failure', () => {
   it('lands after the agent failed, before the worker wrote it (unheard): cancelled in the row, the API, the comment and the log', async () => {
     const { h } = stack;
-    const runner = new GatedRunner({ 'src/greet.ts': FIXED_GREET }, FAILURE);
     // No cancel subscription and no heartbeat in the test's time: the worker learns of the cancel
     // only from the row when it writes the failure.
-    await h.startWorker({
-      runners: { noop: runner },
-      defaultRunner: 'noop',
+    const { runner, task } = await taskHeldAtGate(stack, {
+      fail: FAILURE,
       overrides: { cancellations: undefined, heartbeatIntervalMs: 120_000 },
     });
-    const task = await h.createTask();
-    await h.enqueue(task.id);
-    await runner.reached;
 
     const response = await cancelThroughApi(stack, task.id);
     expect(response.statusCode).toBe(200);
@@ -57,12 +58,8 @@ describe('a cancel around an agent failure', () => {
 
   it('lands while the worker writes the failure to GitHub: refused (already failed), failed everywhere', async () => {
     const { h } = stack;
-    const runner = new GatedRunner({ 'src/greet.ts': FIXED_GREET }, FAILURE);
     // No progress edits in the test's time: the only comment update is the final one, held below.
-    await h.startWorker({ runners: { noop: runner }, defaultRunner: 'noop', overrides: { commentThrottleMs: 600_000 } });
-    const task = await h.createTask();
-    await h.enqueue(task.id);
-    await runner.reached;
+    const { runner, task } = await taskHeldAtGate(stack, { fail: FAILURE, overrides: { commentThrottleMs: 600_000 } });
     const hold = h.gh.hold('issues/update-comment');
     runner.open();
     await hold.arrived;

@@ -1,8 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatedRunner } from '../../worker/src/test-support/gated-runner.js';
 import { FIXED_GREET, REPO } from '../../worker/src/test-support/pipeline-harness.js';
 import { type Stack, startStack } from './test-support/stack.js';
-import { cancelThroughApi, eventKinds, jobEnded, taskThroughApi, trackingComments } from './test-support/task-probes.js';
+import {
+  cancelThroughApi,
+  eventKinds,
+  jobEnded,
+  taskHeldAtGate,
+  taskThroughApi,
+  trackingComments,
+} from './test-support/task-probes.js';
 
 let stack: Stack;
 
@@ -26,11 +32,7 @@ describe('a cancel around publishing', () => {
     'lands while %s is held (%s): refused with 409 TASK_PUBLISHING, the task succeeds with its pull request',
     async (operation) => {
       const { h } = stack;
-      const runner = new GatedRunner({ 'src/greet.ts': FIXED_GREET });
-      await h.startWorker({ runners: { noop: runner }, defaultRunner: 'noop' });
-      const task = await h.createTask();
-      await h.enqueue(task.id);
-      await runner.reached;
+      const { runner, task } = await taskHeldAtGate(stack);
       const hold = h.gh.hold(operation);
       runner.open();
       await hold.arrived;
@@ -75,17 +77,11 @@ describe('a cancel around publishing', () => {
 
   it('lands after the agent finished but before publishing, unheard by the worker: nothing is pushed, the task is cancelled', async () => {
     const { h } = stack;
-    const runner = new GatedRunner({ 'src/greet.ts': FIXED_GREET });
     // No cancel subscription and no heartbeat in the test's time: the cancel request on the bus
     // never reaches the agent, so only the point of no return can catch it.
-    await h.startWorker({
-      runners: { noop: runner },
-      defaultRunner: 'noop',
+    const { runner, task } = await taskHeldAtGate(stack, {
       overrides: { cancellations: undefined, heartbeatIntervalMs: 120_000 },
     });
-    const task = await h.createTask();
-    await h.enqueue(task.id);
-    await runner.reached;
 
     const response = await cancelThroughApi(stack, task.id);
     expect(response.statusCode).toBe(200);

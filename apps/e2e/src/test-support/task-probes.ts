@@ -1,7 +1,26 @@
 import { waitFor } from '@agent-bot/testing';
 import { TEST_ADMIN_TOKEN } from '../../../gateway/src/test-support/test-gateway.js';
 import { trackingMarker } from '../../../worker/src/pipeline/tracking-comment.js';
+import { GatedRunner } from '../../../worker/src/test-support/gated-runner.js';
+import { FIXED_GREET } from '../../../worker/src/test-support/pipeline-harness.js';
+import type { TaskRunProcessorDeps } from '../../../worker/src/processors/task-run.processor.js';
 import type { Stack } from './stack.js';
+
+/**
+ * A worker whose agent fixes the greeting (or reports `fail`) but waits at the gate, and a task it
+ * is running, held there: the moment each cancel test acts in. `runner.open()` lets it finish.
+ */
+export async function taskHeldAtGate(
+  stack: Stack,
+  options: { fail?: { errorCode: string; summary: string }; overrides?: Partial<TaskRunProcessorDeps> } = {},
+) {
+  const runner = new GatedRunner({ 'src/greet.ts': FIXED_GREET }, options.fail);
+  await stack.h.startWorker({ runners: { noop: runner }, defaultRunner: 'noop', overrides: options.overrides });
+  const task = await stack.h.createTask();
+  await stack.h.enqueue(task.id);
+  await runner.reached;
+  return { runner, task };
+}
 
 /** What an operator's dashboard or CLI does: POST /api/tasks/:id/cancel as admin. */
 export function cancelThroughApi(stack: Stack, taskId: string) {
