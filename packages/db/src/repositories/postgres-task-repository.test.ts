@@ -69,6 +69,14 @@ describe('PostgresTaskRepository', () => {
   describe('usage is the sum over attempts, each counted once', () => {
     const first = { inputTokens: 1000, outputTokens: 200, costUsd: 0.4 };
     const second = { inputTokens: 300, outputTokens: 50, costUsd: 0.15 };
+    /** A task whose attempt 1 spent `first` and was retried: attempt 2 is running. */
+    const retriedOnce = async () => {
+      const task = await tasks.create(request());
+      await tasks.markRunning(task.id, 1);
+      await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first });
+      await tasks.markRunning(task.id, 2);
+      return task;
+    };
 
     it('a retried attempt and the one that succeeded are summed', async () => {
       const task = await tasks.create(request());
@@ -86,10 +94,7 @@ describe('PostgresTaskRepository', () => {
     });
 
     it('a retried attempt and the one that failed are summed', async () => {
-      const task = await tasks.create(request());
-      await tasks.markRunning(task.id, 1);
-      await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first });
-      await tasks.markRunning(task.id, 2);
+      const task = await retriedOnce();
       // Less than the first attempt: keeping the greater of the two would say 0.4.
       expect(
         await tasks.markFailed(task.id, { attempt: 2, code: 'RUNNER_FAILED', message: 'again', usage: second }),
@@ -120,10 +125,7 @@ describe('PostgresTaskRepository', () => {
     });
 
     it('a task cancelled after a retried attempt costs both attempts', async () => {
-      const task = await tasks.create(request());
-      await tasks.markRunning(task.id, 1);
-      await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first });
-      await tasks.markRunning(task.id, 2);
+      const task = await retriedOnce();
       await tasks.cancel(task.id, 'cancelled by alice');
       expect(await tasks.recordAttemptUsage(task.id, 2, second)).toMatchObject({
         status: 'cancelled',
@@ -136,10 +138,7 @@ describe('PostgresTaskRepository', () => {
     });
 
     it('an attempt whose task was settled elsewhere first still counts, without changing the status', async () => {
-      const task = await tasks.create(request());
-      await tasks.markRunning(task.id, 1);
-      await tasks.markRetrying(task.id, { attempt: 1, code: 'RUNNER_FAILED', message: 'overloaded', usage: first });
-      await tasks.markRunning(task.id, 2);
+      const task = await retriedOnce();
       // The stall detector fails it (it knows no usage); the slow worker then reports its attempt.
       await db.sql`update tasks set status = 'failed', error_code = 'TASK_STALLED' where id = ${task.id}`;
       expect(await tasks.markSucceeded(task.id, { attempt: 2, usage: second, result: { summary: 'late' } })).toBeNull();
