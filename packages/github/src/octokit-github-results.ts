@@ -75,7 +75,7 @@ export class OctokitGitHubResults implements GitHubResults {
     const { marker } = input;
     const body = marker && !input.body.includes(marker) ? `${marker}\n${input.body}` : input.body;
     try {
-      if (marker) {
+      if (marker && input.lookForEarlier !== false) {
         // GitHub lists review comments per pull request, not per thread; the marker names the task,
         // so one of our comments carrying it anywhere on the pull request is this task's reply.
         const comments = await octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {

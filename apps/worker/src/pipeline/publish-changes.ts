@@ -82,7 +82,9 @@ const REVIEW_REPLY_MAX_CHARS = 6000;
  *
  * Posted once per task: the reply carries the task's hidden marker, and an attempt that finds a
  * reply with it (an earlier attempt posted it and died before settling the task) returns that one.
- * Best effort like the other replies: a failure is on the task's log, the task's outcome stands.
+ * Only a task an earlier attempt began publishing (`earlierPublish`) is searched for one; on a first
+ * publish nothing can be there. Best effort like the other replies: a failure is on the task's log,
+ * the task's outcome stands.
  */
 export async function replyInReviewThread(
   deps: RunTaskDeps,
@@ -90,6 +92,7 @@ export async function replyInReviewThread(
   thread: IssueThreadRef | null,
   reply: ReviewThreadReply,
   reporter: TaskReporter,
+  earlierPublish: boolean,
 ): Promise<string | undefined> {
   const review = reviewThreadOf(task);
   if (!deps.github || !thread || !review) return undefined;
@@ -101,6 +104,7 @@ export async function replyInReviewThread(
       commentId: review.commentId,
       body: reviewReplyBody(reply),
       marker: reviewReplyMarker(task.id),
+      lookForEarlier: earlierPublish,
     });
     const data: PostedReplyData = { channel: 'review-thread', answer: true, url: posted.url };
     if (posted.alreadyPosted) {

@@ -131,6 +131,8 @@ describe('tasks from a pull request', () => {
     expect(replies[0]?.body).toContain('> Pull request #5 comes from a fork, which agent-bot cannot push to');
     expect(replies[0]?.body).toContain(`Changes: ${done.result.pullRequestUrl}`);
     expect(done.result.replyUrl).toContain(`#discussion_r${replies[0]?.id}`);
+    // A first publish posts without searching the pull request's review comments for an earlier answer.
+    expect(h.gh.calls('pulls/list-review-comments')).toHaveLength(0);
     expect(h.gh.violations()).toEqual([]);
   });
 });

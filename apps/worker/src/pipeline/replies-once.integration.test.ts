@@ -49,6 +49,8 @@ describe('answers are posted once per task across attempts', () => {
     expect(done).toMatchObject({ status: 'succeeded', errorCode: null });
     expect(replies()).toHaveLength(1);
     expect(h.gh.calls('pulls/create-reply-for-review-comment')).toHaveLength(1);
+    // Only the takeover searched for an earlier answer: the first publish had none to find.
+    expect(h.gh.calls('pulls/list-review-comments')).toHaveLength(1);
     expect(done.result.replyUrl).toContain(`#discussion_r${replies()[0]?.id}`);
     // The same pull request, found by its head.
     expect(h.gh.calls('pulls/create')).toHaveLength(1);

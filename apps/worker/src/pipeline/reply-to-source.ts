@@ -40,14 +40,15 @@ export async function answerAlreadyPosted(
  * `answer`: this is the task's success answer, posted at most once per task: when the log says an
  * earlier attempt posted it, nothing is sent and its URL is returned. These providers offer no
  * marker the worker could search for, so a crash between the provider's answer and the log write
- * still posts twice (docs/pipeline.md, "Replies are posted once").
+ * still posts twice (docs/pipeline.md, "Replies are posted once"). `earlierPublish: false` (no
+ * earlier attempt of the task began publishing) skips reading the log: there is nothing to find.
  */
 export async function replyToSource(
   deps: Pick<RunTaskDeps, 'replies' | 'repliesMissing' | 'logger' | 'taskEvents'>,
   task: Task,
   reporter: TaskReporter,
   text: string,
-  options: { answer?: boolean } = {},
+  options: { answer?: boolean; earlierPublish?: boolean } = {},
 ): Promise<string | undefined> {
   if (!REPLY_SOURCES.has(task.source)) return undefined;
   const name = task.source as ReplyChannelName;
@@ -59,7 +60,8 @@ export async function replyToSource(
     return undefined;
   }
   try {
-    if (answer) {
+    // Only an attempt after one that began publishing can find an answer already posted.
+    if (answer && options.earlierPublish !== false) {
       const earlier = await answerAlreadyPosted(deps, task.id, name);
       if (earlier) {
         await reporter.log('reply.already_posted', `answer already posted to ${task.source} by an earlier attempt`, {

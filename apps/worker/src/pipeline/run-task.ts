@@ -187,13 +187,16 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       tracker?.step(text);
     }
     // Each answer is posted at most once per task: a later attempt (this job taken over after its
-    // worker died here) finds the earlier answer instead of posting it again.
+    // worker died here) finds the earlier answer instead of posting it again. Only a task whose row
+    // said publishing when this run began can have one (publishing_at is never cleared).
+    const earlierPublish = task.publishingAt !== null;
     const replyUrl = await replyInReviewThread(
       deps,
       task,
       thread,
       { summary: outcome.summary, note: base.note, pullRequestUrl: published.pullRequestUrl },
       reporter,
+      earlierPublish,
     );
     // No note here: only GitHub pull requests set one, and replyToSource answers Slack, Jira and Sentry.
     const sourceReplyUrl = await replyToSource(
@@ -201,7 +204,7 @@ export async function runTask(deps: RunTaskDeps, taskId: string, job: JobContext
       task,
       reporter,
       published.pullRequestUrl ? `${outcome.summary}\n\nPull request: ${published.pullRequestUrl}` : outcome.summary,
-      { answer: true },
+      { answer: true, earlierPublish },
     );
     // The row first: the comment and the log then say what it says.
     ended = await settleTask(deps.tasks, taskId, run, {

@@ -50,6 +50,8 @@ export interface GitHubResults {
    * hidden HTML comment naming the task, kept in the body) the reply is posted once: when one of the
    * app's review comments on the pull request already carries it (an earlier attempt posted it and
    * died before recording that), that one is returned with `alreadyPosted: true` and nothing is sent.
+   * `lookForEarlier: false` skips that search (the pull request's review comments, paged) when no
+   * earlier attempt can have posted; the reply still carries the marker for a later one.
    */
   replyToReviewComment(input: {
     installationId: string;
@@ -58,6 +60,7 @@ export interface GitHubResults {
     commentId: number;
     body: string;
     marker?: string;
+    lookForEarlier?: boolean;
   }): Promise<{ id: number; url: string; alreadyPosted?: boolean }>;
   defaultBranch(input: { installationId: string; repo: string }): Promise<string>;
   /** Where pull request `pullNumber` of `repo` takes its changes from (a read, safe to repeat). */
